@@ -1,0 +1,36 @@
+"""skop: scikit-learn compatible operator learning and scientific ML on PyTorch.
+
+Subpackages
+-----------
+base
+    The torch-estimator base classes every torch-backed estimator reuses.
+nn
+    Pure PyTorch layers and models (no scikit-learn imports).
+neural_operator
+    Neural-operator regressors (:class:`~skop.neural_operator.FNORegressor`, ...).
+datasets
+    PDE and benchmark data generators (``make_burgers``, ``make_darcy``, ...).
+metrics
+    Operator-learning metrics and scorers.
+"""
+
+__version__ = "0.1.0.dev0"
+
+try:
+    import torch  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised only without torch
+    raise ImportError(
+        "skop needs PyTorch, which is not installed. Install it first:\n"
+        "  CPU only : pip install torch --index-url https://download.pytorch.org/whl/cpu\n"
+        "  CUDA     : pip install torch   (see https://pytorch.org/get-started/locally/)\n"
+        "then install skop again."
+    ) from exc
+
+__all__ = [
+    "base",
+    "datasets",
+    "metrics",
+    "neural_operator",
+    "nn",
+    "utils",
+]

@@ -1,0 +1,3 @@
+"""Data generators: PDE solvers and benchmark simulations, never downloads."""
+
+__all__ = []

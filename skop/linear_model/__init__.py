@@ -1,0 +1,3 @@
+"""Linear models."""
+
+__all__ = []

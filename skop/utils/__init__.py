@@ -1,0 +1,13 @@
+"""Utilities shared across skop: seeding, devices, estimator discovery."""
+
+from skop.utils._device import resolve_device
+from skop.utils._discovery import all_estimators
+from skop.utils._random import draw_seed, torch_generator, torch_rng
+
+__all__ = [
+    "all_estimators",
+    "draw_seed",
+    "resolve_device",
+    "torch_generator",
+    "torch_rng",
+]
