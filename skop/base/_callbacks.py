@@ -1,0 +1,107 @@
+"""skorch callbacks that give every skop estimator the same training behaviour."""
+
+import copy
+import math
+import warnings
+
+import torch
+from skorch.callbacks import Callback
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised inside the skorch loop when the loss stops being finite."""
+
+
+class DivergenceGuard(Callback):
+    """Stop training as soon as a batch loss is NaN or infinite.
+
+    A diverged model would otherwise keep training on NaN weights and the
+    estimator would silently predict NaN. The estimator turns the exception into
+    a ``ValueError`` that names the remedy.
+    """
+
+    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
+        if loss is not None and not torch.isfinite(loss).all():
+            epoch = len(net.history)
+            raise TrainingDiverged(
+                f"loss became {float(loss.detach().reshape(-1)[0])} "
+                f"at epoch {epoch} ({'training' if training else 'validation'} batch)"
+            )
+
+
+class KeepBestOnInterrupt(Callback):
+    """Keep the best weights seen so far; restore them if the fit is interrupted.
+
+    skorch catches ``KeyboardInterrupt`` and ends training cleanly; without this
+    callback the model would keep the weights of a half-finished epoch. The
+    best epoch is judged by the validation loss when there is one, else by the
+    training loss.
+    """
+
+    def initialize(self):
+        self.best_state_ = None
+        self.best_epoch_ = None
+        self.best_loss_ = math.inf
+        self.interrupted_ = False
+        self._in_epoch = False
+        return self
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._in_epoch = True
+
+    def on_epoch_end(self, net, **kwargs):
+        self._in_epoch = False
+        row = net.history[-1]
+        loss = row.get("valid_loss", row.get("train_loss", math.inf))
+        if loss < self.best_loss_:
+            self.best_loss_ = loss
+            self.best_epoch_ = row["epoch"]
+            self.best_state_ = copy.deepcopy(net.module_.state_dict())
+
+    def on_train_end(self, net, **kwargs):
+        if not self._in_epoch:
+            return
+        self.interrupted_ = True
+        self._in_epoch = False
+        if self.best_state_ is not None:
+            net.module_.load_state_dict(self.best_state_)
+            where = f"restored the weights of epoch {self.best_epoch_} (best so far)"
+        else:
+            where = "no epoch finished, the weights are those of the interruption"
+        warnings.warn(f"Training was interrupted; {where}.", UserWarning, stacklevel=2)
+
+    def __getstate__(self):
+        # The snapshot is only needed during fit; do not pickle a second model copy.
+        state = self.__dict__.copy()
+        state["best_state_"] = None
+        return state
+
+
+class EpochProgressBar(Callback):
+    """A tqdm progress bar over epochs, with the latest losses as postfix."""
+
+    def initialize(self):
+        self.bar_ = None
+        return self
+
+    def on_train_begin(self, net, **kwargs):
+        from tqdm.auto import tqdm
+
+        self.bar_ = tqdm(total=net.max_epochs, desc=type(net.module_).__name__, unit="epoch",
+                         leave=True)
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        postfix = {k: f"{row[k]:.3g}" for k in ("train_loss", "valid_loss") if k in row}
+        self.bar_.set_postfix(postfix, refresh=False)
+        self.bar_.update(1)
+
+    def on_train_end(self, net, **kwargs):
+        if self.bar_ is not None:
+            self.bar_.close()
+            self.bar_ = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["bar_"] = None
+        return state

@@ -1,0 +1,115 @@
+"""The Fourier neural operator (Li et al., ICLR 2021) as a plain torch module."""
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from skop.nn.layers import (
+    DomainPadding,
+    GridEmbedding,
+    PointwiseLinear,
+    PointwiseMLP,
+    SpectralConv,
+)
+
+
+class FNOBlock(nn.Module):
+    """One Fourier layer: ``v <- activation(SpectralConv(v) + W v)``.
+
+    Parameters
+    ----------
+    width : int
+        Channels in and out.
+    n_modes : tuple of int
+        Kept Fourier modes per spatial axis.
+    activation : callable or None
+        Non-linearity; ``None`` for the last block (as in the original FNO).
+    """
+
+    def __init__(self, width, n_modes, activation=F.gelu):
+        super().__init__()
+        self.spectral = SpectralConv(width, width, n_modes)
+        self.pointwise = PointwiseLinear(width, width)
+        self.activation = activation
+
+    def forward(self, x):
+        y = self.spectral(x) + self.pointwise(x)
+        return y if self.activation is None else self.activation(y)
+
+
+class FNO(nn.Module):
+    """Fourier neural operator on 1-, 2- or 3-D grids.
+
+    Lifting (pointwise linear map of the input channels plus grid coordinates to
+    ``width`` channels) -> ``n_layers`` Fourier layers -> pointwise MLP
+    projection. With ``n_outputs`` set, a pooling head averages the projected
+    field over the domain and returns ``n_outputs`` numbers per sample instead of
+    a field (scalar or vector targets); averaging is resolution-invariant too.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of the input function.
+    out_channels : int
+        Channels of the output function (ignored when ``n_outputs`` is set).
+    n_modes : tuple of int
+        Kept Fourier modes per spatial axis; its length sets the dimension.
+    width : int, default=64
+        Channels inside the Fourier layers.
+    n_layers : int, default=4
+        Number of Fourier layers.
+    projection_channels : int, default=128
+        Hidden channels of the projection MLP.
+    domain_padding : float, default=0.0
+        Fraction of each axis zero-padded before the Fourier layers (for
+        non-periodic problems).
+    positional_embedding : bool, default=True
+        Append grid coordinates in ``[0, 1]`` as input channels.
+    n_outputs : int or None, default=None
+        If set, pool over the domain and return ``(batch, n_outputs)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skop.nn import FNO
+    >>> model = FNO(in_channels=1, out_channels=1, n_modes=(8,), width=16)
+    >>> model(torch.randn(4, 1, 64)).shape
+    torch.Size([4, 1, 64])
+    >>> model(torch.randn(4, 1, 128)).shape  # any resolution
+    torch.Size([4, 1, 128])
+    """
+
+    def __init__(self, in_channels, out_channels, n_modes, width=64, n_layers=4,
+                 projection_channels=128, domain_padding=0.0,
+                 positional_embedding=True, n_outputs=None):
+        super().__init__()
+        self.n_modes = tuple(n_modes)
+        n_dims = len(self.n_modes)
+        self.n_dims = n_dims
+        self.embedding = GridEmbedding(n_dims) if positional_embedding else None
+        lifted_in = in_channels + (n_dims if positional_embedding else 0)
+        self.lifting = PointwiseLinear(lifted_in, width)
+        self.padding = DomainPadding(domain_padding, n_dims)
+        self.blocks = nn.ModuleList(
+            FNOBlock(width, self.n_modes, activation=None if i == n_layers - 1 else F.gelu)
+            for i in range(n_layers)
+        )
+        self.n_outputs = n_outputs
+        head_out = out_channels if n_outputs is None else projection_channels
+        self.projection = PointwiseMLP(width, head_out, projection_channels)
+        self.head = None if n_outputs is None else nn.Linear(projection_channels, n_outputs)
+
+    def forward(self, x):
+        """Map ``(batch, in_channels, *grid)`` to ``(batch, out_channels, *grid)``,
+        or to ``(batch, n_outputs)`` with a pooling head."""
+        grid = x.shape[-self.n_dims:]
+        if self.embedding is not None:
+            x = self.embedding(x)
+        x = self.padding.pad(self.lifting(x))
+        for block in self.blocks:
+            x = block(x)
+        x = self.projection(self.padding.unpad(x, grid))
+        if self.head is None:
+            return x
+        pooled = F.gelu(x).mean(dim=tuple(range(2, x.ndim)))
+        return self.head(pooled)
