@@ -15,7 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, PrintLog
+from skorch.callbacks import EarlyStopping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 from sklearn.base import BaseEstimator
@@ -47,6 +47,10 @@ def channel_stats(t):
         else torch.ones_like(loc)
     scale = torch.where(scale > 1e-12 * loc.abs().clamp_min(1.0), scale, torch.ones_like(scale))
     return loc, scale
+
+
+def _silent(*args, **kwargs):
+    """A picklable sink that discards skorch's messages."""
 
 
 class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
@@ -181,7 +185,7 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             except TrainingDiverged as exc:
                 raise ValueError(
                     f"{type(self).__name__} training diverged: {exc}. Lower the learning "
-                    f"rate (lr={self.lr!r}, try lr={self.lr / 10:g}), use lr_schedule='onecycle' "
+                    f"rate (lr={self.lr:g}, try lr={self.lr / 10:g}), use lr_schedule='onecycle' "
                     "for a warm-up, or check X and y for extreme values."
                 ) from None
         self.net_ = net
@@ -218,7 +222,6 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             iterator_train__shuffle=True,
             iterator_valid=TensorBatches,
             device=str(self.device_),
-            verbose=0,
             predict_nonlinearity=None,
             **{f"optimizer__{k}": v for k, v in opt_kwargs.items()},
             **self._net_training_params(n_train, valid),
@@ -236,7 +239,8 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             callbacks.append(("lr_schedule", schedule))
         if valid is not None:
             callbacks.append(("early_stopping", EarlyStopping(
-                patience=self.n_iter_no_change, load_best=True, sink=lambda *a: None)))
+                patience=self.n_iter_no_change, load_best=True,
+                sink=print if self.verbose >= 2 else _silent)))
         if self.verbose == 1:
             callbacks.append(("progress_bar", EpochProgressBar()))
         callbacks.extend(copy.deepcopy(list(self.callbacks or [])))
@@ -248,7 +252,8 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             train_split=None if valid is None else predefined_split(
                 Dataset(*(t.to(self.device_) for t in valid))),
             warm_start=True,
-            callbacks__print_log=PrintLog() if self.verbose >= 2 else None,
+            # skorch's PrintLog writes its per-epoch table only when verbose.
+            verbose=int(self.verbose >= 2),
         )
         return params
 

@@ -1,0 +1,238 @@
+"""The torch-estimator base, tested through a minimal concrete estimator.
+
+The base must not know any specific method, so its behaviour is checked on a
+tiny MLP regressor defined here.
+"""
+
+import pickle
+import re
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from skorch.callbacks import Callback
+from sklearn.base import RegressorMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import validate_data
+
+from skop.base import BaseTorchEstimator
+from skop.nn import ScaledMSELoss
+
+
+class TinyRegressor(RegressorMixin, BaseTorchEstimator):
+    def __init__(self, hidden=16, *, max_epochs=10, batch_size=16, lr=1e-2, optimizer="adam",
+                 weight_decay=0.0, lr_schedule="constant", early_stopping=False,
+                 validation_fraction=0.2, n_iter_no_change=3, callbacks=None, warm_start=False,
+                 device="cpu", inference_precision="auto", verbose=0, random_state=None):
+        super().__init__(
+            max_epochs=max_epochs, batch_size=batch_size, lr=lr, optimizer=optimizer,
+            weight_decay=weight_decay, lr_schedule=lr_schedule, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
+            callbacks=callbacks, warm_start=warm_start, device=device,
+            inference_precision=inference_precision, verbose=verbose, random_state=random_state)
+        self.hidden = hidden
+
+    def fit(self, X, y):
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        return self._fit_arrays(X, y[:, None])
+
+    def predict(self, X):
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self._predict_array(X)[:, 0]
+
+    def _build_module(self, X, y):
+        return torch.nn.Sequential(torch.nn.Linear(X.shape[1], self.hidden), torch.nn.Tanh(),
+                                   torch.nn.Linear(self.hidden, 1))
+
+    def _build_criterion(self, y, y_scale):
+        return ScaledMSELoss(y_scale)
+
+
+@pytest.fixture
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.randn(120, 4)
+    y = X @ np.array([1.0, -2.0, 0.5, 3.0]) + 10.0
+    return X, y
+
+
+def test_fit_predict_learns(data):
+    X, y = data
+    est = TinyRegressor(max_epochs=60, random_state=0).fit(X, y)
+    assert est.score(X, y) > 0.95
+    assert est.n_iter_ == 60 and est.loss_curve_.shape == (60,)
+    assert est.loss_curve_[-1] < est.loss_curve_[0]
+    assert len(est.history_) == 60
+    assert isinstance(est.module_, torch.nn.Module)
+    assert not est.interrupted_
+
+
+def test_same_seed_bit_identical_and_caller_rng_untouched(data):
+    X, y = data
+    torch_state = torch.get_rng_state()
+    np_state = np.random.get_state()
+    a = TinyRegressor(random_state=3).fit(X, y).predict(X)
+    b = TinyRegressor(random_state=3).fit(X, y).predict(X)
+    c = TinyRegressor(random_state=4).fit(X, y).predict(X)
+    assert np.array_equal(a, b)
+    assert not np.allclose(a, c)
+    assert torch.equal(torch_state, torch.get_rng_state())
+    after = np.random.get_state()
+    assert np_state[0] == after[0] and np.array_equal(np_state[1], after[1])
+
+
+def test_predict_before_fit_raises(data):
+    with pytest.raises(NotFittedError):
+        TinyRegressor().predict(data[0])
+    with pytest.raises(NotFittedError):
+        TinyRegressor().module_
+
+
+def test_diverging_fit_raises_with_remedy(data):
+    X, y = data
+    est = TinyRegressor(lr=1e12, optimizer="sgd", max_epochs=20, random_state=0)
+    with pytest.raises(ValueError, match=r"diverged.*Lower the learning rate \(lr=1e\+12"):
+        est.fit(X, y * 1e6)
+    assert not hasattr(est, "net_")
+
+
+class InterruptAt(Callback):
+    def __init__(self, epoch, batch):
+        self.epoch, self.batch = epoch, batch
+
+    def on_batch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch and len(net.history[-1]["batches"]) == self.batch:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_keeps_best_weights(data):
+    X, y = data
+    est = TinyRegressor(max_epochs=50, callbacks=[InterruptAt(4, 2)], random_state=0)
+    with pytest.warns(UserWarning, match="interrupted; restored the weights of epoch"):
+        est.fit(X, y)
+    assert est.interrupted_
+    assert est.n_iter_ == 3 and len(est.loss_curve_) == 3
+    # The restored weights are those of the best finished epoch, not of the
+    # half-finished one: retraining for exactly 3 epochs gives the same model.
+    ref = TinyRegressor(max_epochs=3, random_state=0).fit(X, y)
+    best = int(np.argmin(est.loss_curve_)) + 1
+    assert best == 3
+    np.testing.assert_array_equal(est.predict(X), ref.predict(X))
+
+
+def test_early_stopping_stops_and_keeps_best():
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(80, 4), rng.randn(80)  # pure noise: validation loss cannot keep improving
+    est = TinyRegressor(max_epochs=200, early_stopping=True, n_iter_no_change=3, lr=3e-2,
+                        random_state=0).fit(X, y)
+    assert est.n_iter_ < 200
+    assert est.validation_loss_curve_ is not None
+    assert len(est.validation_loss_curve_) == est.n_iter_
+    restored = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(restored.predict(X), est.predict(X))
+
+
+def test_early_stopping_needs_two_samples():
+    with pytest.raises(ValueError, match="early_stopping needs"):
+        TinyRegressor(early_stopping=True).fit(np.ones((1, 2)), np.ones(1))
+
+
+def test_warm_start_continues(data):
+    X, y = data
+    est = TinyRegressor(max_epochs=5, warm_start=True, random_state=0).fit(X, y)
+    first = est.loss_curve_.copy()
+    module = est.module_
+    est.set_params(max_epochs=7).fit(X, y)
+    assert est.module_ is module
+    assert est.n_iter_ == 7 and len(est.loss_curve_) == 12
+    np.testing.assert_array_equal(est.loss_curve_[:5], first)
+    assert est.loss_curve_[5] < first[0]
+
+
+class CountEpochs(Callback):
+    def initialize(self):
+        self.count = 0
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        self.count += 1
+
+
+def test_user_callbacks_run_on_copies(data):
+    X, y = data
+    cb = CountEpochs()
+    est = TinyRegressor(max_epochs=4, callbacks=[cb], random_state=0).fit(X, y)
+    used = [c for _, c in est.net_.callbacks_ if isinstance(c, CountEpochs)]
+    assert used[0].count == 4
+    assert not hasattr(cb, "count")  # the object passed in is untouched
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "step", "onecycle"])
+def test_lr_schedules(data, schedule):
+    X, y = data
+    est = TinyRegressor(max_epochs=10, lr=1e-2, lr_schedule=schedule, random_state=0).fit(X, y)
+    lrs = [group["lr"] for group in est.net_.optimizer_.param_groups]
+    if schedule == "cosine":
+        assert lrs[0] < 1e-6
+    elif schedule == "step":
+        assert lrs[0] == pytest.approx(1e-2 * 0.5 ** 5)
+    else:
+        assert lrs[0] < 1e-5
+    # warm starting runs a full schedule again from lr
+    est.set_params(warm_start=True, max_epochs=2).fit(X, y)
+    assert est.n_iter_ == 2
+
+
+def test_optimizer_by_class(data):
+    X, y = data
+    est = TinyRegressor(optimizer=torch.optim.SGD, lr=1e-2, random_state=0).fit(X, y)
+    assert isinstance(est.net_.optimizer_, torch.optim.SGD)
+
+
+def test_invalid_parameters_are_rejected(data):
+    X, y = data
+    with pytest.raises(ValueError, match="optimizer"):
+        TinyRegressor(optimizer="nope").fit(X, y)
+    with pytest.raises(ValueError, match="lr_schedule"):
+        TinyRegressor(lr_schedule="linear").fit(X, y)
+    with pytest.raises(ValueError, match="lr"):
+        TinyRegressor(lr=0).fit(X, y)
+
+
+def test_verbose_progress_bar_and_table(data, capsys):
+    X, y = data
+    TinyRegressor(max_epochs=3, verbose=1, random_state=0).fit(X, y)
+    err = capsys.readouterr().err
+    assert re.search(r"3/3 \[", err) and "epoch" in err
+    TinyRegressor(max_epochs=3, verbose=2, random_state=0).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and out.count("\n") >= 4
+
+
+def test_float64_inference_is_batch_invariant(data):
+    X, y = data
+    est = TinyRegressor(random_state=0).fit(X, y)
+    full = est.predict(X)
+    rows = np.array([est.predict(X[i:i + 1])[0] for i in range(10)])
+    np.testing.assert_array_equal(full[:10], rows)
+    est32 = TinyRegressor(random_state=0, inference_precision="float32").fit(X, y)
+    np.testing.assert_allclose(est32.predict(X), full, rtol=1e-5, atol=1e-4)
+
+
+def test_cuda_requested_without_cuda(data, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        TinyRegressor(device="cuda").fit(*data)
+    est = TinyRegressor(device="auto", max_epochs=1).fit(*data)
+    assert est.device_.type == "cpu"
+
+
+def test_pickle_round_trip(data):
+    X, y = data
+    est = TinyRegressor(random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clone = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(clone.predict(X), est.predict(X))
