@@ -1,3 +1,5 @@
 """Linear models."""
 
-__all__ = []
+from skop.linear_model._logistic import LogisticRegression
+
+__all__ = ["LogisticRegression"]
