@@ -14,6 +14,7 @@ Conventions (documented on every operator estimator):
 """
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
@@ -82,7 +83,16 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
         )
 
     # ------------------------------------------------------------ fit / predict
+    def _reject_sparse(self, A, name):
+        if sp.issparse(A):
+            raise ValueError(
+                f"{type(self).__name__} does not accept sparse {name}: functions on grids are "
+                f"dense arrays. Pass {name}.toarray()."
+            )
+
     def _validate_fit(self, X, y):
+        self._reject_sparse(X, "X")
+        self._reject_sparse(y, "y")
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
@@ -126,6 +136,7 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
 
     def _validate_predict(self, X):
         check_is_fitted(self, "net_")
+        self._reject_sparse(X, "X")
         shape = X.shape if hasattr(X, "shape") else np.asarray(X).shape
         if self.fit_on_table_ and len(shape) == 2:
             return self._validate_predict_table(X, shape[1])

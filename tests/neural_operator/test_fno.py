@@ -1,0 +1,133 @@
+"""FNORegressor: layouts, resolution invariance, losses, learning a known operator."""
+
+import numpy as np
+import pytest
+
+from skop.metrics import relative_l2_error
+from skop.neural_operator import FNORegressor
+
+FAST = dict(width=8, n_modes=4, n_layers=2, max_epochs=2, batch_size=16, random_state=0)
+
+
+def _heat_data(n, points, rng, t=0.01):
+    """Periodic heat-equation solution operator u0 -> u(t): exactly an FNO kernel."""
+    k = np.fft.rfftfreq(points, d=1.0 / points)
+    coeff = rng.randn(n, 6) + 1j * rng.randn(n, 6)
+    spec = np.zeros((n, k.size), complex)
+    spec[:, 1:7] = coeff * points
+    u0 = np.fft.irfft(spec, n=points)
+    ut = np.fft.irfft(spec * np.exp(-(2 * np.pi * k) ** 2 * t), n=points)
+    return u0, ut
+
+
+def test_2d_grid_shapes_and_zero_shot_superresolution():
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 16, 16)
+    y = X ** 2
+    est = FNORegressor(**FAST).fit(X, y)
+    assert est.n_spatial_dims_ == 2 and est.grid_shape_ == (16, 16)
+    assert est.predict(X[:5]).shape == (5, 16, 16)
+    assert est.predict(rng.randn(5, 32, 32)).shape == (5, 32, 32)
+    with pytest.raises(ValueError, match="fitted on 2-D grids"):
+        est.predict(rng.randn(5, 16))
+    with pytest.raises(ValueError, match="fitted on 2-D grids"):
+        est.predict(rng.randn(5, 2, 3, 16, 16))
+
+
+def test_channels_and_tuple_modes():
+    rng = np.random.RandomState(0)
+    X = rng.randn(30, 2, 12, 10)
+    y = rng.randn(30, 3, 12, 10)
+    est = FNORegressor(**{**FAST, "n_modes": (4, 3)}).fit(X, y)
+    assert (est.n_channels_in_, est.n_channels_out_) == (2, 3)
+    assert est.predict(X[:4]).shape == (4, 3, 12, 10)
+    assert est.predict(rng.randn(4, 2, 24, 20)).shape == (4, 3, 24, 20)
+    with pytest.raises(ValueError, match=r"1 channel\(s\).*fitted on 2 channel"):
+        est.predict(rng.randn(4, 1, 12, 10))
+    with pytest.raises(ValueError, match=r"n_modes=\(4,\) means 1 spatial axes"):
+        FNORegressor(**{**FAST, "n_modes": (4,)}).fit(X, y)
+
+
+def test_3d_grid():
+    rng = np.random.RandomState(0)
+    X = rng.randn(8, 6, 6, 6)
+    est = FNORegressor(**FAST).fit(X, X)
+    assert est.predict(rng.randn(2, 8, 8, 8)).shape == (2, 8, 8, 8)
+
+
+def test_more_than_three_dims_rejected():
+    with pytest.raises(ValueError, match="1 to 3 are supported"):
+        FNORegressor(**FAST).fit(np.ones((4, 2, 2, 2, 2)), np.ones(4))
+
+
+@pytest.mark.parametrize("y_shape, expected", [((30,), (5,)), ((30, 5), (5, 5))])
+def test_scalar_and_vector_targets_use_pooling_head(y_shape, expected):
+    rng = np.random.RandomState(0)
+    X = rng.randn(30, 2, 16)
+    est = FNORegressor(**{**FAST, "n_modes": (4,)}).fit(X, rng.randn(*y_shape))
+    assert est.n_outputs_ == (1 if len(y_shape) == 1 else 5)
+    assert est.predict(X[:5]).shape == expected
+    assert est.predict(rng.randn(5, 2, 64)).shape == expected  # any resolution
+
+
+def test_table_input_keeps_its_columns_with_a_hint():
+    rng = np.random.RandomState(0)
+    X = rng.randn(20, 16)
+    est = FNORegressor(**FAST).fit(X, X)
+    with pytest.raises(ValueError, match=r"X has 32 features.*X\[:, None, :\]"):
+        est.predict(rng.randn(3, 32))
+    assert est.predict(rng.randn(3, 1, 32)).shape == (3, 32)
+
+
+@pytest.mark.parametrize("loss", ["relative_l2", "h1", "mse"])
+def test_losses_train(loss):
+    rng = np.random.RandomState(0)
+    X, y = _heat_data(40, 32, rng)
+    est = FNORegressor(**{**FAST, "max_epochs": 5, "loss": loss}).fit(X, y)
+    assert est.loss_curve_[-1] < est.loss_curve_[0]
+
+
+def test_function_loss_rejected_for_scalar_targets():
+    with pytest.raises(ValueError, match="use loss='mse'"):
+        FNORegressor(**{**FAST, "loss": "h1"}).fit(np.ones((6, 8)), np.arange(6.0))
+
+
+def test_learns_heat_operator_at_any_resolution():
+    """The heat semigroup is diagonal in Fourier space: an FNO learns it and,
+    since its weights live on modes, evaluates it on a finer grid just as well."""
+    rng = np.random.RandomState(0)
+    X, y = _heat_data(200, 32, rng)
+    X_test, y_test = _heat_data(50, 32, np.random.RandomState(1))
+    X_fine, y_fine = _heat_data(50, 128, np.random.RandomState(1))
+    est = FNORegressor(n_modes=8, width=16, n_layers=2, max_epochs=40, lr=5e-3,
+                       random_state=0).fit(X, y)
+    coarse = relative_l2_error(y_test, est.predict(X_test))
+    fine = relative_l2_error(y_fine, est.predict(X_fine[:, None, :]))
+    assert coarse < 0.05
+    assert fine < 2 * coarse + 0.01
+
+
+def test_domain_padding_keeps_resolution_invariance():
+    rng = np.random.RandomState(0)
+    X, y = _heat_data(30, 32, rng)
+    est = FNORegressor(**{**FAST, "domain_padding": 0.25}).fit(X, y)
+    assert est.predict(X[:, None, :]).shape == (30, 32)
+    assert est.predict(np.repeat(X, 2, axis=1)[:, None, :]).shape == (30, 64)
+
+
+def test_warm_start_with_other_layout_is_an_error():
+    rng = np.random.RandomState(0)
+    est = FNORegressor(**{**FAST, "warm_start": True}).fit(rng.randn(10, 8), rng.randn(10, 8))
+    with pytest.raises(ValueError, match="warm_start=True needs data of the same layout"):
+        est.fit(rng.randn(10, 8), rng.randn(10))
+
+
+def test_targets_are_standardised_inside_the_model():
+    """With the (standardised) MSE loss, fitting a * y + b gives exactly the
+    affinely transformed predictions: units of y do not change training."""
+    rng = np.random.RandomState(0)
+    X, y = _heat_data(30, 16, rng)
+    params = {**FAST, "loss": "mse"}
+    raw = FNORegressor(**params).fit(X, y).predict(X)
+    scaled = FNORegressor(**params).fit(X, 1e3 * y + 50).predict(X)
+    np.testing.assert_allclose(scaled, 1e3 * raw + 50, rtol=1e-4, atol=1e-3)
