@@ -1,3 +1,10 @@
 """Data generators: PDE solvers and benchmark simulations, never downloads."""
 
+from skop.datasets._burgers import make_burgers
+from skop.datasets._darcy import make_darcy
+from skop.datasets._gaussian_mixture import make_easy_gaussian_mixture
+from skop.datasets._grf import make_gaussian_random_field
+
 __all__ = []
+__all__ += ["make_burgers", "make_darcy", "make_gaussian_random_field"]
+__all__ += ["make_easy_gaussian_mixture"]
