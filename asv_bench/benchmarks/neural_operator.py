@@ -1,0 +1,97 @@
+"""Benchmarks of the neural-operator estimators on skop-generated PDE data."""
+
+import numpy as np
+
+from benchmarks.common import cache, quick
+from skop.datasets import make_burgers, make_darcy
+from skop.metrics import relative_l2_error
+from skop.neural_operator import FNORegressor
+
+
+@cache
+def burgers(n_train, n_test, resolution):
+    X, y = make_burgers(n_train + n_test, resolution, random_state=0)
+    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
+@cache
+def darcy(n_train, n_test, resolution):
+    a, u = make_darcy(n_train + n_test, resolution, random_state=0)
+    return a[:n_train], u[:n_train], a[n_train:], u[n_train:]
+
+
+def _sizes(full, tiny):
+    return tiny if quick() else full
+
+
+class FNOBurgers:
+    """FNO on the FNO paper's Burgers setting (nu = 0.1, 256 points)."""
+
+    timeout = 1800
+    params = [[5]] if not quick() else [[1]]
+    param_names = ["max_epochs"]
+
+    def setup(self, max_epochs):
+        n_train, n_test, res = _sizes((1000, 200, 256), (40, 10, 32))
+        self.X, self.y, self.X_test, self.y_test = burgers(n_train, n_test, res)
+        self.params = dict(max_epochs=max_epochs, random_state=0)
+        if quick():
+            self.params.update(width=8, n_modes=4)
+        self.fitted = FNORegressor(**self.params).fit(self.X, self.y)
+
+    def time_fit(self, max_epochs):
+        FNORegressor(**self.params).fit(self.X, self.y)
+
+    def peakmem_fit(self, max_epochs):
+        FNORegressor(**self.params).fit(self.X, self.y)
+
+    def time_predict(self, max_epochs):
+        self.fitted.predict(self.X_test)
+
+    def time_predict_superresolution(self, max_epochs):
+        self.fitted.predict(np.repeat(self.X_test, 2, axis=1)[:, None, :])
+
+
+class FNOBurgersAccuracy:
+    """Test relative L2 of the defaults (only random_state set): the headline number."""
+
+    timeout = 3600
+
+    def setup_cache(self):
+        n_train, n_test, res = _sizes((1000, 200, 256), (40, 10, 32))
+        X, y, X_test, y_test = burgers(n_train, n_test, res)
+        params = {"max_epochs": 1, "width": 8, "n_modes": 4} if quick() else {}
+        est = FNORegressor(random_state=0, **params).fit(X, y)
+        return relative_l2_error(y_test, est.predict(X_test))
+
+    def track_test_relative_l2(self, error):
+        return error
+
+    track_test_relative_l2.unit = "relative L2"
+
+
+class FNODarcy:
+    """FNO on Darcy flow, 64 x 64 from a 127 x 127 reference."""
+
+    timeout = 1800
+
+    def setup(self):
+        n_train, n_test, res = _sizes((1000, 200, 64), (20, 5, 9))
+        self.X, self.y, self.X_test, self.y_test = darcy(n_train, n_test, res)
+        self.params = dict(n_modes=12, width=32, domain_padding=0.1, max_epochs=2,
+                           random_state=0)
+        if quick():
+            self.params.update(width=4, n_modes=2, max_epochs=1)
+        self.fitted = FNORegressor(**self.params).fit(self.X, self.y)
+
+    def time_fit(self):
+        FNORegressor(**self.params).fit(self.X, self.y)
+
+    def peakmem_fit(self):
+        FNORegressor(**self.params).fit(self.X, self.y)
+
+    def time_predict(self):
+        self.fitted.predict(self.X_test)
+
+    def track_test_relative_l2_2_epochs(self):
+        return relative_l2_error(self.y_test, self.fitted.predict(self.X_test))
