@@ -20,6 +20,7 @@ FAST_PARAMS = {
 # constructed or to stay fast in the checks.
 CHECK_PARAMS = {
     "FNORegressor": {"width": 16, "n_modes": 8, "n_layers": 2},
+    "FourierDictionary": {"n_modes": 1},
 }
 
 

@@ -2,9 +2,19 @@
 
 from skop.datasets._burgers import make_burgers
 from skop.datasets._darcy import make_darcy
+from skop.datasets._dynamical_systems import (
+    make_duffing,
+    make_linear_map,
+    make_logistic_map,
+    make_lorenz,
+    make_pendulum,
+    make_standard_map,
+)
 from skop.datasets._gaussian_mixture import make_easy_gaussian_mixture
 from skop.datasets._grf import make_gaussian_random_field
 
 __all__ = []
 __all__ += ["make_burgers", "make_darcy", "make_gaussian_random_field"]
 __all__ += ["make_easy_gaussian_mixture"]
+__all__ += ["make_duffing", "make_linear_map", "make_logistic_map", "make_lorenz"]
+__all__ += ["make_pendulum", "make_standard_map"]
