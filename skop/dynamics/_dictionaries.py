@@ -86,11 +86,11 @@ class MonomialDictionary(TransformerMixin, BaseEstimator):
             Fitted dictionary.
         """
         X = validate_data(self, X, dtype=np.float64)
+        if self.degree == 0 and not self.include_bias:
+            raise ValueError("degree=0 with include_bias=False gives an empty dictionary.")
         self._poly = PolynomialFeatures(self.degree, include_bias=self.include_bias).fit(X)
         self.powers_ = self._poly.powers_
         self.n_output_features_ = self.powers_.shape[0]
-        if self.n_output_features_ == 0:
-            raise ValueError("degree=0 with include_bias=False gives an empty dictionary.")
         return self
 
     def transform(self, X):

@@ -98,6 +98,7 @@ class _BaseKoopman(BaseEstimator):
         self.dictionary_ = clone(dictionary).fit(Xp)
         Psi_X, Psi_Y = self._evaluate_dictionary(Xp), self._evaluate_dictionary(Yp)
         self.n_dictionary_ = Psi_X.shape[1]
+        self._n_pairs = len(Xp)
         self.target_kind_ = kind
         self._target_1d = Y is not None and Y.ndim == 1
 

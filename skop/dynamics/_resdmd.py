@@ -1,5 +1,6 @@
 """Residual DMD: EDMD eigenpairs with a verified residual, and pseudospectra."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -141,6 +142,14 @@ class ResDMD(_BaseKoopman):
             self._B, self._UD, self.eigenvalues_, self._eig_whitened
         )
         self.verified_ = self.residuals_ <= self.epsilon
+        if self.rank_ >= self._n_pairs:
+            warnings.warn(
+                f"The dictionary spans all {self._n_pairs} snapshot pairs (rank {self.rank_}), "
+                "so every residual is zero by construction and verifies nothing. Use more "
+                "snapshots than dictionary functions.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self
 
     def pseudospectrum(self, z, batch_size=None):
