@@ -17,6 +17,9 @@ from skop.dynamics._dictionaries import MonomialDictionary
 class _BaseKoopman(BaseEstimator):
     """Shared fit / predict of EDMD and ResDMD (data handling, dictionary, whitening)."""
 
+    # Whether fit keeps what residuals and pseudospectra need (twice the QR work).
+    _residual_data = False
+
     _parameter_constraints = {
         "dictionary": [HasMethods(["fit", "transform"]), None],
         "ridge": [Interval(Real, 0, None, closed="left")],
@@ -102,7 +105,7 @@ class _BaseKoopman(BaseEstimator):
         self.target_kind_ = kind
         self._target_1d = Y is not None and Y.ndim == 1
 
-        R_X, R_Y, R_T = _spectral.reduce_snapshots(Psi_X, Psi_Y, T, w)
+        R_X, R_Y, R_T = _spectral.reduce_snapshots(Psi_X, Psi_Y, T, w, self._residual_data)
         U, D, C = _spectral.whiten(R_X, self.ridge, self.rcond)
         B = R_Y @ C
         self._C = C
@@ -116,7 +119,8 @@ class _BaseKoopman(BaseEstimator):
         self.eigenvectors_ = C @ vec
         self.modes_ = np.linalg.lstsq(vec, self._T_coef.astype(complex), rcond=None)[0]
         self._eig_whitened = vec
-        self._B, self._UD = B, U * D[None, :]
+        if self._residual_data:
+            self._B, self._UD = B, U * D[None, :]
         return self
 
     # --------------------------------------------------------------- predict

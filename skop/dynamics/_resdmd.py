@@ -104,6 +104,8 @@ class ResDMD(_BaseKoopman):
     (True, True)
     """
 
+    _residual_data = True
+
     _parameter_constraints = {
         **_BaseKoopman._parameter_constraints,
         "epsilon": [Interval(Real, 0, None, closed="left")],

@@ -26,7 +26,7 @@ import torch
 _BATCH_BYTES = 32 * 2**20
 
 
-def reduce_snapshots(Psi_X, Psi_Y, T, weights):
+def reduce_snapshots(Psi_X, Psi_Y, T, weights, residual_data=True):
     """Triangular factors ``R_X, R_Y, R_T`` of ``sqrt(W) [Psi_X, Psi_Y, T]``.
 
     Parameters
@@ -37,17 +37,32 @@ def reduce_snapshots(Psi_X, Psi_Y, T, weights):
         Targets (states or an observable) at the snapshots.
     weights : ndarray of shape (M,)
         Non-negative quadrature weights.
+    residual_data : bool, default=True
+        Factor the whole matrix, so that ``||R_Y v|| = ||Psi_Y v||_W`` and
+        residuals can be computed. ``False`` only projects ``Psi_Y`` and ``T``
+        on the column space of ``Psi_X`` (``Q_X^* sqrt(W) [Psi_Y, T]``), which
+        is all EDMD needs and costs half as much.
 
     Returns
     -------
     R_X, R_Y : ndarray of shape (k, N)
     R_T : ndarray of shape (k, p)
-        With ``k = min(M, 2 N + p)``.
+        With ``k = min(M, 2 N + p)``, or ``min(M, N)`` without residual data.
     """
     n_dict = Psi_X.shape[1]
     dtype = np.result_type(Psi_X, Psi_Y, T, np.float64)
-    Z = np.hstack([Psi_X, Psi_Y, T]).astype(dtype, copy=False) * np.sqrt(weights)[:, None]
-    R = scipy.linalg.qr(Z, mode="r", check_finite=False)[0]
+    sw = np.sqrt(weights)[:, None]
+    if not residual_data:
+        # Economic Householder QR of Psi_X, then one matrix product (faster here than
+        # applying the reflectors with qr_multiply).
+        Q, R_X = scipy.linalg.qr(
+            Psi_X.astype(dtype, copy=False) * sw, mode="economic", check_finite=False
+        )
+        proj = Q.conj().T @ (np.hstack([Psi_Y, T]).astype(dtype, copy=False) * sw)
+        return R_X, proj[:, :n_dict], proj[:, n_dict:]
+    Z = np.hstack([Psi_X, Psi_Y, T]).astype(dtype, copy=False) * sw
+    # scipy returns the full (M, n) triangle for mode="r"; only its first n rows are non-zero.
+    R = scipy.linalg.qr(Z, mode="r", check_finite=False)[0][: Z.shape[1]]
     return R[:, :n_dict], R[:, n_dict : 2 * n_dict], R[:, 2 * n_dict :]
 
 
