@@ -1,5 +1,6 @@
 """Linear models."""
 
 from skop.linear_model._logistic import LogisticRegression
+from skop.linear_model._weighted_least_squares import WeightedLeastSquaresRegressor
 
-__all__ = ["LogisticRegression"]
+__all__ = ["LogisticRegression", "WeightedLeastSquaresRegressor"]
