@@ -197,7 +197,8 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         )
         device = _compute_device(self.device)
         stats = self._stream_stats(device)
-        rows = K.block_rows(X.shape[1], device)
+        rows = min(K.block_rows(X.shape[1], device), X.shape[0])
+        buf = K.empty_block(rows, X.shape[1], device)
         for start in range(0, X.shape[0], rows):
             block = slice(start, start + rows)
             new = K.batch_stats(
@@ -205,6 +206,7 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
                 _index(y_idx[block], device),
                 K.to_backend(sample_weight[block], device),
                 len(self.classes_),
+                buf=buf,
             )
             stats = K.merge_stats(*stats, *new)
         self._store(*(K.to_numpy(s) for s in stats))
@@ -267,22 +269,22 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         return priors
 
     # -------------------------------------------------------------- predict
-    def _decision_parts(self, X, device):
-        """Linear scores and the class-independent quadratic term, block by block."""
+    def _decision_parts(self, X, device, quadratic=False):
+        """Linear scores (and the class-independent quadratic term if asked)."""
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
         coef, intercept = K.linear_form(self.theta_, self.var_, log_prior)
         coef, intercept, var = (K.to_backend(a, device) for a in (coef, intercept, self.var_))
         rows = K.block_rows(X.shape[1], device)
-        scores, quad = [], []
+        scores = np.empty((X.shape[0], len(self.classes_)))
+        quad = np.empty(X.shape[0]) if quadratic else None
         for start in range(0, X.shape[0], rows):
-            block = K.to_backend(X[start : start + rows], device)
-            scores.append(K.to_numpy(K.linear_scores(block, coef, intercept)))
-            quad.append(K.to_numpy(K.quadratic_term(block, var)))
-        n_classes = len(self.classes_)
-        if not scores:
-            return np.empty((0, n_classes)), np.empty(0)
-        return np.concatenate(scores), np.concatenate(quad)
+            block = slice(start, start + rows)
+            X_block = K.to_backend(X[block], device)
+            scores[block] = K.to_numpy(K.linear_scores(X_block, coef, intercept))
+            if quadratic:
+                quad[block] = K.to_numpy(K.quadratic_term(X_block, var))
+        return scores, quad
 
     def _validated(self, X):
         check_is_fitted(self)
@@ -302,7 +304,9 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
             Joint log-likelihood per class, in the order of ``classes_``.
         """
         X = self._validated(X)
-        scores, quad = self._decision_parts(X, _compute_device(self.device))
+        scores, quad = self._decision_parts(
+            X, _compute_device(self.device), quadratic=True
+        )
         log_norm = -0.5 * np.sum(np.log(2.0 * np.pi * self.var_))
         return scores + (quad + log_norm)[:, None]
 
