@@ -54,12 +54,12 @@ def face_coefficients(a):
 
 
 @functools.lru_cache(maxsize=8)
-def _pattern(n_nodes):
-    """CSC structure of the interior operator and where each stencil value goes.
+def _stencil_pattern(n_nodes):
+    """Directed nonzeros (rows, cols) of the interior operator, in stencil order.
 
-    Returns ``(indptr, indices, order)``: stencil values listed as [diagonal,
-    east, west, north, south] (see ``_stencil_values``) land in the CSC data
-    array as ``values[..., order]``. The matrix is symmetric, so CSC = CSR.
+    Unknowns are the interior nodes in row-major order (x index first); the
+    entries are listed as [diagonal, east, west, north, south], the order of
+    ``_stencil_values``.
     """
     m = n_nodes - 2
     index = np.arange(m * m).reshape(m, m)
@@ -67,9 +67,19 @@ def _pattern(n_nodes):
     cols = [index.ravel(), index[1:, :].ravel(), index[:-1, :].ravel()]
     rows += [index[:, :-1].ravel(), index[:, 1:].ravel()]
     cols += [index[:, 1:].ravel(), index[:, :-1].ravel()]
-    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+@functools.lru_cache(maxsize=8)
+def _csc_pattern(n_nodes):
+    """CSC ``(indptr, indices, order)``: stencil values land in data as ``values[..., order]``.
+
+    The matrix is symmetric, so CSC = CSR.
+    """
+    rows, cols = _stencil_pattern(n_nodes)
+    size = (n_nodes - 2) ** 2
     slots = np.arange(1, rows.size + 1)  # +1: a zero would be dropped as explicit
-    matrix = sp.csc_matrix((slots, (rows, cols)), shape=(m * m, m * m))
+    matrix = sp.csc_matrix((slots, (rows, cols)), shape=(size, size))
     matrix.sort_indices()
     return matrix.indptr, matrix.indices, matrix.data - 1
 
@@ -99,10 +109,18 @@ def darcy_matrices(a):
     nodes in row-major order (x index first).
     """
     n_nodes = a.shape[-1]
-    indptr, indices, order = _pattern(n_nodes)
-    data = _stencil_values(a)[:, order]
+    indptr, indices, order = _csc_pattern(n_nodes)
+    # Fancy indexing may return a Fortran-ordered array; SuperLU wants C rows.
+    data = np.ascontiguousarray(_stencil_values(a)[:, order])
     size = (n_nodes - 2) ** 2
     return [sp.csc_matrix((row, indices, indptr), shape=(size, size)) for row in data]
+
+
+def _forcing_vector(forcing, n_nodes):
+    """h^2 f on the interior nodes, flattened like the unknowns."""
+    h = 1.0 / (n_nodes - 1)
+    f = np.broadcast_to(np.asarray(forcing, dtype=np.float64), (n_nodes, n_nodes))
+    return np.ascontiguousarray(f[1:-1, 1:-1]).ravel() * h**2
 
 
 def solve_darcy(a, forcing=1.0):
@@ -113,10 +131,8 @@ def solve_darcy(a, forcing=1.0):
     boundary included.
     """
     a = np.asarray(a, dtype=np.float64)
-    n_nodes = a.shape[-1]
-    h = 1.0 / (n_nodes - 1)
-    rhs = np.broadcast_to(np.asarray(forcing, dtype=np.float64), (n_nodes, n_nodes))
-    rhs = np.ascontiguousarray(rhs[1:-1, 1:-1]).ravel() * h**2
+    n_nodes, m = a.shape[-1], a.shape[-1] - 2
+    rhs = _forcing_vector(forcing, n_nodes)
     u = np.zeros(a.shape)
     for b, matrix in enumerate(darcy_matrices(a)):
         # SPD: diagonal pivots are stable, and SymmetricMode keeps the
@@ -128,7 +144,7 @@ def solve_darcy(a, forcing=1.0):
             diag_pivot_thresh=0.0,
             options={"SymmetricMode": True},
         )
-        u[b, 1:-1, 1:-1] = lu.solve(rhs).reshape(n_nodes - 2, n_nodes - 2)
+        u[b, 1:-1, 1:-1] = lu.solve(rhs).reshape(m, m)
     return u
 
 
