@@ -213,15 +213,15 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         return n
 
     # -- pool mode -----------------------------------------------------------
-    def _pool_basis(self, X):
-        """Fitted feature map, pool features, orthonormalising ``R``, kept mask."""
+    def _pool_basis(self, X, y=None):
+        """Fitted feature map, orthonormal pool features, ``R`` and kept mask."""
         basis = _default_basis() if self.basis is None else self.basis
-        basis_ = clone(basis).fit(X) if hasattr(basis, "fit") else basis
+        basis_ = clone(basis).fit(X, y) if hasattr(basis, "fit") else basis
         Phi = apply_feature_map(basis_, X, what="basis")
-        R, keep = orthonormalize(
+        R, keep, Psi = orthonormalize(
             Phi, _RANK_TOL, self.rank_deficient, what="The basis functions"
         )
-        return basis_, Phi, R, keep
+        return basis_, Psi, R, keep
 
     def _select(self, Q, n):
         """Row indices of the pool chosen by the sampler (Q orthonormal)."""
@@ -239,13 +239,12 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
             return sample_volume_rescaled(Q, n, **kwargs)
         return sample_christoffel(Q, n, **kwargs)
 
-    def _pool_problem(self, X):
+    def _pool_problem(self, X, y=None):
         """Everything fit needs from the pool: basis, ``Psi``, ``R``, indices."""
-        basis_, Phi, R, keep = self._pool_basis(X)
-        N, m = Phi.shape[0], R.shape[0]
+        # Psi = Phi R^{-1} is orthonormal on the pool: k_m(x_i) = ||Psi_i||^2.
+        basis_, Psi, R, keep = self._pool_basis(X, y)
+        N, m = Psi.shape
         n = self._n_points(m, self.n_samples)
-        # Phi R^{-1}: orthonormal on the pool (k_m(x_i) = ||Psi_i||^2).
-        Psi = np.linalg.solve(R.T, Phi[:, keep].T).T
         idx = self._select(Psi / math.sqrt(N), n)
         return basis_, Psi, (R, keep), np.asarray(idx, dtype=np.intp)
 
@@ -351,12 +350,12 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         if self.mode == "pool":
-            basis_, Psi, R, idx = self._pool_problem(X)
+            basis_, Psi, R, idx = self._pool_problem(X, y)
             Psi_s, y_s = Psi[idx], y[idx]
             self.sample_indices_ = idx
             self.design_ = X[idx]
         else:
-            basis_ = clone(self._design_basis()).fit(X)
+            basis_ = clone(self._design_basis()).fit(X, y)
             Psi_s = apply_feature_map(basis_, X, what="basis")
             R = None
             if X.shape[0] < Psi_s.shape[1]:

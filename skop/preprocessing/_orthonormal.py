@@ -4,6 +4,7 @@ import warnings
 from numbers import Real
 
 import numpy as np
+import torch
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -63,12 +64,20 @@ def apply_feature_map(feature_map, X, *, what="feature_map"):
 def orthonormalize(Phi, rank_tol, rank_deficient="raise", *, what="The features"):
     """Gram-Schmidt orthonormalisation of the columns of ``Phi`` on its rows.
 
-    Returns ``R`` (upper triangular, positive diagonal) and the mask ``keep``
-    of the columns used, such that ``Phi[:, keep] R^{-1}`` has orthonormal
-    columns for the empirical measure (``(1/N) Psi^T Psi = I``). A column whose
-    distance to the span of the previous ones is below ``rank_tol`` times its
-    norm is linearly dependent: ``rank_deficient="raise"`` raises a ValueError,
-    ``"warn"`` drops it with a warning.
+    A column whose distance to the span of the previous ones is below
+    ``rank_tol`` times its norm is linearly dependent: ``rank_deficient="raise"``
+    raises a ValueError, ``"warn"`` drops it with a warning. The QR
+    factorisation runs in torch (its thread setting, no BLAS oversubscription).
+
+    Returns
+    -------
+    R : ndarray of shape (r, r)
+        Upper triangular with positive diagonal.
+    keep : ndarray of shape (m,), dtype bool
+        The ``r`` columns used.
+    Psi : ndarray of shape (N, r)
+        ``Phi[:, keep] R^{-1}``, orthonormal for the empirical measure:
+        ``Psi^T Psi / N = I``.
     """
     N, m = Phi.shape
     if N < m:
@@ -77,11 +86,12 @@ def orthonormalize(Phi, rank_tol, rank_deficient="raise", *, what="The features"
             f"candidate points: they cannot be linearly independent there. Use at "
             f"least {m} candidates or fewer features."
         )
-    A = Phi / np.sqrt(N)
-    norms = np.linalg.norm(A, axis=0)
+    A = torch.as_tensor(Phi) / np.sqrt(N)
+    norms = torch.linalg.vector_norm(A, dim=0).numpy()
+    Qf, R = torch.linalg.qr(A)
     # |R_kk| is the distance of column k to the span of columns 0..k-1; the
     # second term absorbs the rounding error of the factorisation.
-    diag = np.abs(np.diag(np.linalg.qr(A, mode="r")))
+    diag = torch.diagonal(R).abs().numpy()
     floor = 100 * np.finfo(np.float64).eps * np.sqrt(m) * max(norms.max(), 1e-300)
     keep = diag > rank_tol * norms + floor
     if not keep.all():
@@ -97,9 +107,8 @@ def orthonormalize(Phi, rank_tol, rank_deficient="raise", *, what="The features"
                 "candidate points."
             )
         warnings.warn(msg + " They are dropped.", UserWarning, stacklevel=3)
-        A = A[:, keep]
-    R = np.linalg.qr(A, mode="r")
-    sv = np.linalg.svd(R, compute_uv=False)
+        Qf, R = torch.linalg.qr(A[:, torch.as_tensor(keep)])
+    sv = torch.linalg.svdvals(R).numpy()
     if sv[-1] <= rank_tol * sv[0]:
         raise ValueError(
             f"{what} are numerically rank-deficient on the candidate set (condition "
@@ -107,8 +116,10 @@ def orthonormalize(Phi, rank_tol, rank_deficient="raise", *, what="The features"
             "redundant features, rescale them or add candidate points."
         )
     # Fix signs so that the orthonormal functions are unique (diag R > 0).
-    signs = np.where(np.diag(R) < 0, -1.0, 1.0)
-    return R * signs[:, None], keep
+    signs = torch.where(torch.diagonal(R) < 0, -1.0, 1.0).to(R.dtype)
+    R = (R * signs[:, None]).numpy()
+    Psi = (Qf * (signs * np.sqrt(N))).numpy()
+    return R, keep, Psi
 
 
 class OrthonormalFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -213,14 +224,13 @@ class OrthonormalFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         X = validate_data(self, X, dtype=np.float64)
         self.feature_map_ = resolve_feature_map(self.feature_map, X)
         Phi = apply_feature_map(self.feature_map_, X)
-        R, keep = orthonormalize(
+        R, keep, Psi = orthonormalize(
             Phi, self.rank_tol, self.rank_deficient, what="The features of feature_map"
         )
         self.independent_features_ = keep
         self.transform_matrix_ = np.zeros((Phi.shape[1], R.shape[0]))
         self.transform_matrix_[keep] = np.triu(np.linalg.solve(R, np.eye(R.shape[0])))
         self.candidates_ = X.copy()
-        Psi = Phi @ self.transform_matrix_
         self.christoffel_ = np.einsum("ij,ij->i", Psi, Psi)
         self._n_features_out = Psi.shape[1]
         return self

@@ -12,7 +12,7 @@ import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from skop.preprocessing._families import evaluate_tensor
+from skop.preprocessing._families import Hermite, evaluate_tensor
 from skop.preprocessing._orthonormal import OrthonormalFeatures
 from skop.preprocessing._tensor_basis import _TensorProductBasis
 from skop.sampling._chain_rule import sample_chain_rule
@@ -44,6 +44,12 @@ class _TensorDomain:
     def christoffel_points(self, shape):
         """i.i.d. points from ``k_m / m dmu``: a uniform mixture component each."""
         n = int(np.prod(shape))
+        if self.d == 1 and isinstance(self.families[0], Hermite) and self.ensemble():
+            # One uniformly chosen point of a DPP draw has density k_m / m: for
+            # Hermite one m x m eigenproblem beats the mixture's rejection loop.
+            pts = self.ensemble()(self.m, n, self.device)
+            pick = torch.randint(self.m, (n, 1), device=self.device)
+            return pts.gather(1, pick).reshape(*shape, 1)
         pick = torch.randint(self.m, (n,), device=self.device)
         X = torch.empty(n, self.d, dtype=torch.float64, device=self.device)
         for k, family in enumerate(self.families):

@@ -52,7 +52,9 @@ def as_feature_tensor(Q, device, *, check_input=True, name="Q"):
             raise ValueError(f"{name} must be real, got a complex array.")
         if arr.dtype.kind not in "biuf":
             raise ValueError(f"{name} must be numeric, got dtype {arr.dtype}.")
-        Qt = torch.as_tensor(np.asarray(arr, dtype=np.float64), device=device)
+        # torch cannot wrap read-only memory: copy those (never written to).
+        arr = np.require(arr, dtype=np.float64, requirements=["C", "W"])
+        Qt = torch.as_tensor(arr, device=device)
     if Qt.ndim != 2:
         raise ValueError(
             f"{name} must be a 2D array of shape (n_candidates, m), got shape "
