@@ -159,8 +159,10 @@ class ResDMD(_BaseKoopman):
 
         ``tau(z) = min_v ||(Psi_Y - z Psi_X) v||_W / ||Psi_X v||_W``, i.e. the
         square root of the smallest eigenvalue of the generalised Hermitian
-        problem ``(L - z A^* - conj(z) A + |z|^2 G, G)``, computed stably as the
-        smallest singular value of a small ``(k, rank_)`` matrix. It bounds
+        problem ``(L - z A^* - conj(z) A + |z|^2 G, G)``, computed in whitened
+        coordinates as a batched ``rank_ x rank_`` Hermitian eigenvalue problem,
+        with a singular value decomposition where ``tau`` is too small for
+        squared quantities to resolve it. It bounds
         ``||(K - z)^{-1}||^{-1}`` from above as the quadrature converges, so
         ``{z : tau(z) < epsilon}`` approximates the epsilon-pseudospectrum
         without spurious eigenvalues.

@@ -137,9 +137,18 @@ def residuals(B, UD, lam, vec):
 def pseudospectrum(B, UD, z, device, batch_size=None):
     """``tau(z) = min_v ||(Psi_Y - z Psi_X) v||_W / ||v||_G``, vectorised over ``z``.
 
-    The minimum is the smallest singular value of the small matrix
-    ``B - z UD`` (its columns are orthonormal under the ridge-regularised
-    Gram matrix), computed by batched SVDs in torch on ``device``.
+    ``tau(z)`` is the smallest singular value of the small matrix ``B - z UD``
+    (its columns are orthonormal under the ridge-regularised Gram matrix).
+    For a whole grid that is computed in two passes, batched in torch on
+    ``device``:
+
+    1. ``tau^2`` as the smallest eigenvalue of the ``r x r`` Hermitian matrix
+       ``(B - z UD)^* (B - z UD) = L - z P^* - conj(z) P + |z|^2 D^2``
+       (about ten times cheaper than an SVD of the ``k x r`` matrix), which is
+       accurate to ``eps * ||H|| / tau``;
+    2. an SVD of ``B - z UD`` at the few points where ``tau`` is so small
+       (below ``1e-3 sqrt(||H||)``) that squaring lost digits, e.g. at the
+       eigenvalues of an exact invariant subspace.
 
     Parameters
     ----------
@@ -148,7 +157,7 @@ def pseudospectrum(B, UD, z, device, batch_size=None):
     z : ndarray of complex
         Points, any shape.
     device : torch.device
-        Where the SVDs run.
+        Where the factorisations run.
     batch_size : int or None
         Points per batch; ``None`` keeps each batch under 32 MiB.
 
@@ -157,16 +166,34 @@ def pseudospectrum(B, UD, z, device, batch_size=None):
     tau : ndarray of float, same shape as ``z``
     """
     z = np.asarray(z, dtype=np.complex128)
-    flat = z.ravel()
+    if not (np.iscomplexobj(B) or np.iscomplexobj(UD)):
+        # Real data: tau(conj(z)) = tau(z), so a grid symmetric about the real
+        # axis needs only its upper half.
+        half, inverse = np.unique(z.real + 1j * np.abs(z.imag), return_inverse=True)
+        return _pseudospectrum(B, UD, half, device, batch_size)[inverse.ravel()].reshape(z.shape)
+    return _pseudospectrum(B, UD, z.ravel(), device, batch_size).reshape(z.shape)
+
+
+def _pseudospectrum(B, UD, flat, device, batch_size):
     k, r = B.shape
     if batch_size is None:
         batch_size = max(1, _BATCH_BYTES // (16 * k * r))
     Bt = torch.as_tensor(B.astype(np.complex128), device=device)
     UDt = torch.as_tensor(UD.astype(np.complex128), device=device)
+    L = Bt.conj().T @ Bt
+    P = UDt.conj().T @ Bt
+    D2 = UDt.conj().T @ UDt
+    norms = [torch.linalg.matrix_norm(m, 2).item() for m in (L, P, D2)]
     out = np.empty(flat.shape, dtype=np.float64)
     for start in range(0, flat.size, batch_size):
-        zt = torch.as_tensor(flat[start : start + batch_size], device=device)
-        mats = Bt[None] - zt[:, None, None] * UDt[None]
-        sv = torch.linalg.svdvals(mats)
-        out[start : start + batch_size] = sv[:, -1].cpu().numpy()
-    return out.reshape(z.shape)
+        zt = torch.as_tensor(flat[start : start + batch_size], device=device)[:, None, None]
+        H = L[None] - zt * P.conj().T[None] - zt.conj() * P[None] + (zt.abs() ** 2) * D2[None]
+        tau2 = torch.linalg.eigvalsh(H)[:, 0].clamp_min(0)
+        scale = norms[0] + 2 * zt.abs().ravel() * norms[1] + zt.abs().ravel() ** 2 * norms[2]
+        tau = tau2.sqrt()
+        redo = torch.nonzero(tau < 1e-3 * scale.sqrt()).ravel()
+        if redo.numel():
+            mats = Bt[None] - zt[redo] * UDt[None]
+            tau[redo] = torch.linalg.svdvals(mats)[:, -1]
+        out[start : start + batch_size] = tau.cpu().numpy()
+    return out
