@@ -13,6 +13,7 @@ Run::
 
     python asv_bench/scripts/linear_probes_vs_sklearn.py            # 100k x 512
     python asv_bench/scripts/linear_probes_vs_sklearn.py --n-samples 20000
+    python asv_bench/scripts/linear_probes_vs_sklearn.py --dtype float32
 """
 
 import argparse
@@ -66,11 +67,13 @@ def main():
     parser.add_argument("--lr-repeats", type=int, default=1)
     parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--max-iter", type=int, default=100)
+    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     args = parser.parse_args()
 
     X, y = make_features(args.n_samples, args.n_features, args.n_classes)
+    X = X.astype(args.dtype)
     print(
-        f"data: {X.shape[0]} x {X.shape[1]} float64, {args.n_classes} classes; "
+        f"data: {X.shape[0]} x {X.shape[1]} {args.dtype}, {args.n_classes} classes; "
         f"1 thread (torch {torch.__version__}, CPU)\n"
     )
     rows = []

@@ -104,7 +104,7 @@ class FrozenFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Number of features per sample after flattening.
     n_features_in_ : int
         Size of the second axis of ``X`` seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -219,7 +219,7 @@ class FrozenFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
         Returns
         -------
-        features : ndarray of shape (n_samples, n_features_out_)
+        features : ndarray of shape (n_samples, `n_features_out_`)
             Flattened module outputs, of dtype ``dtype``.
         """
         check_is_fitted(self)

@@ -82,7 +82,7 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         Absolute smoothing added to the variances (``var_smoothing``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
