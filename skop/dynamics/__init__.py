@@ -8,6 +8,7 @@ pseudospectrum, which tell true spectrum from spurious eigenvalues.
 from skop.dynamics._dictionaries import FourierDictionary, MonomialDictionary, RBFDictionary
 from skop.dynamics._display import KoopmanSpectrumDisplay
 from skop.dynamics._edmd import EDMD
+from skop.dynamics._neural_dictionary import NeuralDictionary
 from skop.dynamics._resdmd import ResDMD
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "FourierDictionary",
     "KoopmanSpectrumDisplay",
     "MonomialDictionary",
+    "NeuralDictionary",
     "RBFDictionary",
     "ResDMD",
 ]

@@ -34,11 +34,11 @@ class MonomialDictionary(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of state variables seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of the state variables, when ``X`` had string column names.
     n_output_features_ : int
         Number of monomials.
-    powers_ : ndarray of shape (n_output_features_, n_features_in_)
+    powers_ : ndarray of shape (n_functions, n_features)
         Exponent of each state variable in each monomial.
 
     See Also
@@ -103,7 +103,7 @@ class MonomialDictionary(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Psi : ndarray of shape (n_samples, n_output_features_)
+        Psi : ndarray of shape (n_samples, n_functions)
             Dictionary values.
         """
         check_is_fitted(self)
@@ -147,9 +147,9 @@ class FourierDictionary(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of state variables seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of the state variables, when ``X`` had string column names.
-    wavenumbers_ : ndarray of shape (n_waves, n_features_in_)
+    wavenumbers_ : ndarray of shape (n_waves, n_features)
         One representative ``k`` of each pair ``{k, -k}``, ``k != 0``.
     n_output_features_ : int
         ``1 + 2 * n_waves``.
@@ -219,7 +219,7 @@ class FourierDictionary(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Psi : ndarray of shape (n_samples, n_output_features_)
+        Psi : ndarray of shape (n_samples, n_functions)
             Dictionary values.
         """
         check_is_fitted(self)
@@ -268,9 +268,9 @@ class RBFDictionary(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of state variables seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of the state variables, when ``X`` had string column names.
-    centers_ : ndarray of shape (n_centers_, n_features_in_)
+    centers_ : ndarray of shape (n_centers, n_features)
         The centres.
     gamma_ : float
         The inverse squared width used.
@@ -342,7 +342,7 @@ class RBFDictionary(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Psi : ndarray of shape (n_samples, n_output_features_)
+        Psi : ndarray of shape (n_samples, n_functions)
             Dictionary values.
         """
         check_is_fitted(self)

@@ -142,8 +142,11 @@ class KoopmanSpectrumDisplay:
             _, ax = plt.subplots(figsize=(5.5, 5))
         self.contour_ = None
         if self.tau is not None:
+            levels = sorted(levels)
+            # Black (small tau) to mid grey: every level stays visible on white.
+            colors = plt.get_cmap("Greys_r")(np.linspace(0.0, 0.6, len(levels)))
             self.contour_ = ax.contour(
-                self.z.real, self.z.imag, self.tau, levels=sorted(levels), cmap="Greys_r",
+                self.z.real, self.z.imag, self.tau, levels=levels, colors=colors,
                 linewidths=1.0,
             )
             ax.clabel(self.contour_, fontsize=7, fmt="%g")

@@ -98,7 +98,11 @@ class _BaseKoopman(BaseEstimator):
         w = w / w.sum()
 
         dictionary = MonomialDictionary() if self.dictionary is None else self.dictionary
-        self.dictionary_ = clone(dictionary).fit(Xp)
+        # Learned dictionaries (``_fit_on_pairs``) train on the dynamics itself.
+        if getattr(dictionary, "_fit_on_pairs", False):
+            self.dictionary_ = clone(dictionary).fit(Xp, Yp)
+        else:
+            self.dictionary_ = clone(dictionary).fit(Xp)
         Psi_X, Psi_Y = self._evaluate_dictionary(Xp), self._evaluate_dictionary(Yp)
         self.n_dictionary_ = Psi_X.shape[1]
         self._n_pairs = len(Xp)
@@ -139,7 +143,7 @@ class _BaseKoopman(BaseEstimator):
 
         Returns
         -------
-        phi : ndarray of shape (n_samples, rank_), complex
+        phi : ndarray of shape (n_samples, n_eigenvalues), complex
             ``phi[:, j]`` goes with ``eigenvalues_[j]``; each has unit weighted
             L2 norm on the training snapshots.
         """
@@ -251,18 +255,18 @@ class EDMD(_BaseKoopman):
         Number of dictionary functions ``N``.
     rank_ : int
         Number of independent dictionary directions kept (``<= N``).
-    eigenvalues_ : ndarray of shape (rank_,), complex
+    eigenvalues_ : ndarray of shape (n_eigenvalues,), complex
         Koopman eigenvalue approximations, by decreasing modulus.
-    eigenvectors_ : ndarray of shape (n_dictionary_, rank_), complex
+    eigenvectors_ : ndarray of shape (n_functions, n_eigenvalues), complex
         Coefficients of the eigenfunctions in the dictionary:
         ``phi_j = psi @ eigenvectors_[:, j]``.
-    modes_ : ndarray of shape (rank_, n_targets), complex
+    modes_ : ndarray of shape (n_eigenvalues, n_targets), complex
         Koopman modes: ``target(x) ~ sum_j phi_j(x) modes_[j]``.
     target_kind_ : {"state", "observable"}
         What ``predict`` forecasts.
     n_features_in_ : int
         Number of state variables.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         State variable names, when ``X`` had string column names.
 
     See Also

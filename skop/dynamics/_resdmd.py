@@ -52,21 +52,21 @@ class ResDMD(_BaseKoopman):
         Number of dictionary functions ``N``.
     rank_ : int
         Number of independent dictionary directions kept.
-    eigenvalues_ : ndarray of shape (rank_,), complex
+    eigenvalues_ : ndarray of shape (n_eigenvalues,), complex
         All EDMD eigenvalues, by decreasing modulus.
-    residuals_ : ndarray of shape (rank_,)
+    residuals_ : ndarray of shape (n_eigenvalues,)
         Relative residual of each eigenpair.
-    verified_ : ndarray of shape (rank_,), bool
+    verified_ : ndarray of shape (n_eigenvalues,), bool
         ``residuals_ <= epsilon``.
-    eigenvectors_ : ndarray of shape (n_dictionary_, rank_), complex
+    eigenvectors_ : ndarray of shape (n_functions, n_eigenvalues), complex
         Coefficients of the eigenfunctions in the dictionary.
-    modes_ : ndarray of shape (rank_, n_targets), complex
+    modes_ : ndarray of shape (n_eigenvalues, n_targets), complex
         Koopman modes.
     target_kind_ : {"state", "observable"}
         What ``predict`` forecasts.
     n_features_in_ : int
         Number of state variables.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         State variable names, when ``X`` had string column names.
 
     See Also
