@@ -12,6 +12,14 @@ datasets
     PDE and benchmark data generators (``make_burgers``, ``make_darcy``, ...).
 metrics
     Operator-learning metrics and scorers.
+naive_bayes
+    Pooled-variance Gaussian naive Bayes (generative linear probe).
+linear_model
+    Torch logistic regression; optimal weighted least squares.
+feature_extraction
+    Frozen torch modules as feature transformers.
+model_selection
+    Learning-curve comparisons and their display.
 """
 
 __version__ = "0.1.0.dev0"
@@ -29,7 +37,11 @@ except ImportError as exc:  # pragma: no cover - exercised only without torch
 __all__ = [
     "base",
     "datasets",
+    "feature_extraction",
+    "linear_model",
     "metrics",
+    "model_selection",
+    "naive_bayes",
     "neural_operator",
     "nn",
     "utils",

@@ -61,14 +61,16 @@ def _plot(path, X, y, y_fno, y_ridge):
     import numpy as np
 
     x = np.linspace(0, 1, X.shape[1], endpoint=False)
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.5), sharey=True)
-    for ax, i in zip(axes, range(3)):
-        ax.plot(x, X[i], color="0.7", label="u0")
-        ax.plot(x, y[i], "k", lw=2, label="u(t=1), solver")
-        ax.plot(x, y_fno[i], "C1--", lw=2, label="FNO")
-        ax.plot(x, y_ridge[i], "C0:", lw=1.5, label="Ridge")
-        ax.set_xlabel("x")
-    axes[0].legend(fontsize=8)
+    # u(t=1) is ~50x smaller than u0 at this viscosity: separate rows.
+    fig, axes = plt.subplots(2, 3, figsize=(13, 5.5), sharex=True)
+    for i in range(3):
+        axes[0, i].plot(x, X[i], color="0.5")
+        axes[0, i].set_title(f"test sample {i}: initial condition u0", fontsize=9)
+        axes[1, i].plot(x, y[i], "k", lw=2.5, label="u(t=1), solver")
+        axes[1, i].plot(x, y_fno[i], "C1--", lw=2, label="FNO")
+        axes[1, i].plot(x, y_ridge[i], "C0:", lw=1.5, label="Ridge")
+        axes[1, i].set_xlabel("x")
+    axes[1, 0].legend(fontsize=8)
     fig.suptitle("Burgers' equation, nu = 0.1: test predictions")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

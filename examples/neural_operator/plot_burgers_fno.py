@@ -65,13 +65,15 @@ print(f"test relative L2, Ridge: "
 # Predictions against the solver
 # -------------------------------
 x = np.linspace(0, 1, X_train.shape[1], endpoint=False)
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.2), sharey=True)
-for ax, i in zip(axes, range(3)):
-    ax.plot(x, X_test_train_grid[i], color="0.75", label="$u_0$")
-    ax.plot(x, y_test_train_grid[i], "k", lw=2, label="$u(t=1)$ solver")
-    ax.plot(x, y_fno[i], "C1--", lw=2, label="FNO")
-    ax.set_xlabel("x")
-axes[0].legend()
+# At this viscosity u(t=1) is about 50 times smaller than u0: separate rows.
+fig, axes = plt.subplots(2, 3, figsize=(12, 5), sharex=True)
+for i in range(3):
+    axes[0, i].plot(x, X_test_train_grid[i], color="0.5")
+    axes[0, i].set_title(f"$u_0$, test sample {i}", fontsize=9)
+    axes[1, i].plot(x, y_test_train_grid[i], "k", lw=2.5, label="$u(t=1)$ solver")
+    axes[1, i].plot(x, y_fno[i], "C1--", lw=2, label="FNO")
+    axes[1, i].set_xlabel("x")
+axes[1, 0].legend()
 fig.tight_layout()
 
 # %%

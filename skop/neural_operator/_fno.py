@@ -197,9 +197,9 @@ class FNORegressor(BaseNeuralOperator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] *grid)
+        X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] n_1, ..., n_d)
             Input functions on a regular grid.
-        y : array-like of shape (n_samples, [channels,] *grid), (n_samples,) or (n_samples, n_outputs)
+        y : array-like of shape (n_samples, [channels,] n_1, ..., n_d), (n_samples,) or (n_samples, n_outputs)
             Output functions on the same grid, or scalar / vector targets.
 
         Returns
@@ -219,7 +219,7 @@ class FNORegressor(BaseNeuralOperator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] *grid)
+        X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] n_1, ..., n_d)
             Input functions.
 
         Returns

@@ -53,7 +53,7 @@ class SpectralConv(nn.Module):
 
         Parameters
         ----------
-        x : torch.Tensor of shape (batch, in_channels, *grid)
+        x : torch.Tensor of shape (batch, in_channels, n_1, ..., n_d)
         output_shape : tuple of int, optional
             Spatial shape of the output; defaults to the input grid.
 
