@@ -59,7 +59,7 @@ class SpectralConv(nn.Module):
 
         Returns
         -------
-        torch.Tensor of shape (batch, out_channels, *output_shape)
+        torch.Tensor of shape (batch, out_channels, m_1, ..., m_d)
         """
         d = len(self.n_modes)
         grid = tuple(x.shape[-d:])
