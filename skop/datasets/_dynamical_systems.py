@@ -200,7 +200,7 @@ def make_duffing(
     n_samples=1000, *, alpha=1.0, beta=-1.0, delta=0.5, dt=0.25, sampling="uniform",
     random_state=None,
 ):
-    """Snapshot pairs of the unforced Duffing oscillator, ``x'' = -delta x' - x (beta + alpha x^2)``.
+    """Snapshot pairs of the unforced Duffing oscillator ``x'' = -delta x' - x (beta + alpha x^2)``.
 
     The defaults (a double well with damping, Williams et al. 2015) have two
     stable equilibria at ``x = +-1``; the states are drawn from ``[-2, 2]^2``.

@@ -1,7 +1,7 @@
 """Extended dynamic mode decomposition: a Galerkin approximation of the Koopman operator."""
 
 import numbers
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import scipy.sparse

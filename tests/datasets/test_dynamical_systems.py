@@ -61,7 +61,9 @@ def test_pendulum_conserves_energy_and_duffing_dissipates():
     np.testing.assert_allclose(energy(Y), energy(X), atol=1e-8)
     assert np.abs(Y[:, 0]).max() <= np.pi
     X, Y = make_duffing(50, random_state=0)
-    duffing_energy = lambda S: 0.5 * S[:, 1] ** 2 - 0.5 * S[:, 0] ** 2 + 0.25 * S[:, 0] ** 4  # noqa: E731
+    def duffing_energy(S):
+        return 0.5 * S[:, 1] ** 2 - 0.5 * S[:, 0] ** 2 + 0.25 * S[:, 0] ** 4
+
     assert np.all(duffing_energy(Y) <= duffing_energy(X) + 1e-12)
 
 

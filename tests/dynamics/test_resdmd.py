@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 import scipy.linalg
+from scipy.optimize import linear_sum_assignment
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.preprocessing import FunctionTransformer
 
 from skop.datasets import make_duffing, make_linear_map, make_standard_map
 from skop.dynamics import EDMD, FourierDictionary, MonomialDictionary, ResDMD
@@ -152,3 +154,21 @@ def test_bad_pseudospectrum_arguments(duffing):
         est.pseudospectrum(np.array(["a"]))
     with pytest.raises(ValueError, match="batch_size"):
         est.pseudospectrum(0.1, batch_size=0)
+
+
+def test_complex_dictionary_gives_the_same_spectrum():
+    # exp(i k.x) spans the same space as the real Fourier basis.
+    X, Y = make_standard_map(2_000, K=1.0, random_state=0)
+    ks = np.array([(a, b) for a in range(-2, 3) for b in range(-2, 3)])
+    expo = FunctionTransformer(lambda S: np.exp(1j * S @ ks.T))
+    complex_fit = ResDMD(expo).fit(X, Y)
+    real_fit = ResDMD(FourierDictionary(n_modes=2)).fit(X, Y)
+    # Match the two spectra one-to-one (sorting is fragile under rounding).
+    cost = np.abs(complex_fit.eigenvalues_[:, None] - real_fit.eigenvalues_[None, :])
+    i, j = linear_sum_assignment(cost)
+    assert cost[i, j].max() < 1e-9
+    np.testing.assert_allclose(complex_fit.residuals_[i], real_fit.residuals_[j], atol=1e-9)
+    z = np.array([0.1 + 0.3j, 0.7])
+    np.testing.assert_allclose(complex_fit.pseudospectrum(z), real_fit.pseudospectrum(z),
+                               atol=1e-9)
+    np.testing.assert_allclose(complex_fit.predict(X[:3]), real_fit.predict(X[:3]), atol=1e-8)

@@ -83,7 +83,7 @@ class EDMDResidualLoss(nn.Module):
         self.variance_weight = variance_weight
 
     def forward(self, psi, target=None):
-        """Loss of the dictionary values ``psi`` of shape ``(batch, N, 2)``; ``target`` is unused."""
+        """Loss of dictionary values ``psi`` of shape ``(batch, N, 2)`` (``target`` unused)."""
         Px, Py = psi[..., 0], psi[..., 1]
         b, n = Px.shape
         G = Px.T @ Px / b
