@@ -101,14 +101,14 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         Weights ``m / k_m(x_i)`` of the sample points.
     sample_indices_ : ndarray of shape (n,)
         Pool mode: rows of ``X`` used (repeats possible except for ``"dpp"``).
-    design_ : ndarray of shape (n, n_features_in_)
+    design_ : ndarray of shape (n, n_features)
         The sample points used.
     gram_cond_ : float
         Condition number of the weighted Gram matrix
         ``G = (1/n) sum_i w_i psi(x_i) psi(x_i)^T`` in orthonormal coordinates.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when they are all strings.
 
     See Also

@@ -157,14 +157,14 @@ class OrthonormalFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         on the independent features, zero rows for dropped ones.
     independent_features_ : ndarray of shape (n_phi,), dtype bool
         Which features of ``phi`` are kept (all unless rank-deficient).
-    candidates_ : ndarray of shape (n_candidates, n_features_in_)
+    candidates_ : ndarray of shape (n_candidates, n_features)
         The candidate set, kept for sampling from the discrete measure.
     christoffel_ : ndarray of shape (n_candidates,)
         Inverse Christoffel function ``k_m = sum_j psi_j^2`` on the candidates
         (``m`` times the optimal sampling density, ``N`` times the leverages).
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when they are all strings.
 
     See Also

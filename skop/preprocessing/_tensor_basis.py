@@ -92,7 +92,7 @@ class _TensorProductBasis(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        features : ndarray of shape (n_samples, n_output_features_)
+        features : ndarray of shape (n_samples, m)
             Values of the basis functions, float64.
         """
         check_is_fitted(self)
@@ -160,13 +160,13 @@ default="total_degree"
 
     Attributes
     ----------
-    multi_indices_ : ndarray of shape (n_output_features_, n_features_in_)
+    multi_indices_ : ndarray of shape (m, n_features)
         Degree of each coordinate in each basis function.
     n_output_features_ : int
         Number of basis functions ``m``.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when they are all strings.
 
     See Also
@@ -236,13 +236,13 @@ default="total_degree"
 
     Attributes
     ----------
-    multi_indices_ : ndarray of shape (n_output_features_, n_features_in_)
+    multi_indices_ : ndarray of shape (m, n_features)
         Degree of each coordinate in each basis function.
     n_output_features_ : int
         Number of basis functions ``m``.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when they are all strings.
 
     See Also
@@ -303,13 +303,13 @@ default="total_degree"
 
     Attributes
     ----------
-    multi_indices_ : ndarray of shape (n_output_features_, n_features_in_)
+    multi_indices_ : ndarray of shape (m, n_features)
         Degree of each coordinate in each basis function.
     n_output_features_ : int
         Number of basis functions ``m``.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when they are all strings.
 
     See Also
@@ -374,14 +374,14 @@ default="total_degree"
 
     Attributes
     ----------
-    multi_indices_ : ndarray of shape (n_output_features_, n_features_in_)
+    multi_indices_ : ndarray of shape (m, n_features)
         Index of the univariate function of each coordinate (``0`` constant,
         ``2k - 1`` cosine, ``2k`` sine of frequency ``k``).
     n_output_features_ : int
         Number of basis functions ``m``.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when they are all strings.
 
     See Also
@@ -472,13 +472,13 @@ default="total_degree"
 
     Attributes
     ----------
-    multi_indices_ : ndarray of shape (n_output_features_, n_features_in_)
+    multi_indices_ : ndarray of shape (m, n_features)
         Univariate function index of each coordinate in each basis function.
     n_output_features_ : int
         Number of basis functions ``m``.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when they are all strings.
 
     See Also

@@ -48,6 +48,9 @@ def _stream_length(m, remaining):
 # whole state, so batches that stay in cache run ~2x faster per draw than one
 # huge batch. On GPUs the whole batch goes at once.
 _CPU_CHUNK_BYTES = 4 * 2**20
+# Above this many state entries (draws x stream x m) the per-step gemv reads
+# only the rows in use; below, fewer (slicing) ops win.
+_SLICE_ABOVE = 100_000
 
 
 def sample_chain_rule(
@@ -130,9 +133,14 @@ def _sample_batch(propose, m, n_draws, L, generator, prefix_rows):
         S[:, 2 * m, :L] -= coords.square().sum(1)
 
     # New coordinate row: c = (V v_q - C c_q) / r_q^(1/2), one gemv against the
-    # first m + t state rows with the accepted column times a sign vector.
-    sign = torch.ones(1, 1, 2 * m, dtype=dtype, device=device)
+    # state with the accepted column times a sign vector (0 on the residual).
+    # Small problems are bound by per-op overhead and use the full state every
+    # step; large ones by memory traffic and read only the m + t rows in use.
+    sign = torch.ones(1, 1, 2 * m + 1, dtype=dtype, device=device)
     sign[..., m:] = -1.0
+    sign[..., 2 * m] = 0.0
+    sliced = n_draws * (L + 1) * m > _SLICE_ABOVE
+    ST = S.transpose(1, 2)
     rows_ix = torch.arange(n_draws, device=device).unsqueeze(1)
     chosen = []
     for t in range(t0, m):
@@ -140,9 +148,13 @@ def _sample_batch(propose, m, n_draws, L, generator, prefix_rows):
         # positions stay rejected (residuals only decrease); the accepted one
         # drops to ~0 < RESIDUAL_TOL * norm and is never accepted again.
         first = torch.gt(resid, thr).view(torch.uint8).argmax(dim=2)
-        g = S[rows_ix, :, first]  # (B, 1, 2m + 1)
-        w = g[..., : m + t].mul_(sign[..., : m + t]).mul_(g[..., 2 * m :].rsqrt())
-        c = torch.bmm(w, S[:, : m + t])
+        g = ST[rows_ix, first]  # (B, 1, 2m + 1)
+        scale = g[..., 2 * m :].rsqrt()
+        if sliced:
+            w = g[..., : m + t].mul_(sign[..., : m + t]).mul_(scale)
+            c = torch.bmm(w, S[:, : m + t])
+        else:
+            c = torch.bmm(g.mul_(sign).mul_(scale), S)
         S[:, m + t : m + t + 1].copy_(c)
         resid.addcmul_(c, c, value=-1.0)
         chosen.append(first)

@@ -23,8 +23,13 @@ from skop.sampling._finite import (
     sample_volume_rescaled,
 )
 from skop.sampling._univariate import ensemble_sampler, sample_squared
-from skop.sampling._validation import check_count, check_n_draws, get_device
-from skop.utils import draw_seed, torch_rng
+from skop.sampling._validation import (
+    check_count,
+    check_n_draws,
+    get_device,
+    seeded_global_rng,
+)
+from skop.utils import draw_seed
 
 _METHODS = ("auto", "rejection", "ensemble")
 
@@ -195,7 +200,7 @@ default=None
             sample_christoffel, dom, cand, n_samples, n_draws,
             random_state=random_state, device=dev,
         )
-    with torch_rng(draw_seed(random_state), dev), torch.inference_mode():
+    with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = dom.christoffel_points((B, n_samples))
     return _finish(X, squeeze)
 
@@ -272,7 +277,7 @@ default=None
             sample_projection_dpp, dom, cand, n_draws,
             random_state=random_state, device=dev,
         )
-    with torch_rng(draw_seed(random_state), dev), torch.inference_mode():
+    with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = dom.dpp_points(B, method)
     return _finish(X, squeeze)
 
@@ -342,7 +347,7 @@ default=None
         raise ValueError(
             f"Volume-rescaled sampling needs n_samples >= m = {dom.m}, got {n_samples}."
         )
-    with torch_rng(draw_seed(random_state), dev), torch.inference_mode():
+    with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = torch.cat(
             [dom.dpp_points(B, method), dom.christoffel_points((B, n_samples - dom.m))],
             dim=1,
@@ -409,7 +414,7 @@ default=None
             sample_dpp_repetitions, dom, cand, n_repeats, n_draws,
             random_state=random_state, device=dev,
         )
-    with torch_rng(draw_seed(random_state), dev), torch.inference_mode():
+    with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = dom.dpp_points(B * n_repeats, method)
     X = X.reshape(B, n_repeats * dom.m, dom.d)
     return _finish(X, squeeze)

@@ -14,7 +14,7 @@ measure is the eigenvalue process of a random matrix with explicit law:
 
 Each draw costs one small symmetric (or unitary) eigenvalue problem, done for
 all draws at once. Randomness comes from torch's global RNG: callers wrap the
-calls in :func:`skop.utils.torch_rng`.
+calls in a seeded block.
 """
 
 import math
@@ -26,7 +26,7 @@ from torch.distributions import Gamma
 def _gamma(shape, like):
     """Standard Gamma variables with the given (broadcast) shape parameters."""
     shape = torch.as_tensor(shape, dtype=like.dtype, device=like.device)
-    return Gamma(shape, torch.ones_like(shape)).sample()
+    return Gamma(shape, torch.ones_like(shape), validate_args=False).sample()
 
 
 def _beta(a, b):

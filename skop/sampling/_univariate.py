@@ -17,7 +17,7 @@ envelope:
   functions (one uniformly chosen point of a Hermite-ensemble draw), accepted
   with probability ``phi_j^2 / k_{j+1} <= 1`` (``j + 1`` trials on average).
 
-Randomness comes from torch's global RNG (callers seed it with ``torch_rng``).
+Randomness comes from torch's global RNG, seeded by the caller.
 """
 
 import math

@@ -1,11 +1,12 @@
 """Input checks shared by the samplers: orthonormal matrices, sizes, draws."""
 
+import contextlib
 import numbers
 
 import numpy as np
 import torch
 
-from skop.utils import resolve_device
+from skop.utils import resolve_device, torch_rng
 
 # Relative tolerance on ||Q^T Q - I|| for a matrix to count as orthonormal.
 ORTHONORMAL_TOL = 1e-6
@@ -90,8 +91,8 @@ def check_orthonormal(Q, norms2, *, name="Q", tol=ORTHONORMAL_TOL):
     trace_err = abs(float(norms2.sum()) - m) / m
     gen = torch.Generator(device="cpu").manual_seed(12345)
     probes = torch.randn(_N_PROBES, m, generator=gen, dtype=torch.float64).to(Q.device)
-    # (P^T Q^T) Q is the fast orientation for a row-major Q.
-    resid = (probes @ Q.T) @ Q - probes
+    # (Q P^T)^T Q is the fastest orientation for a row-major Q.
+    resid = (Q @ probes.T).T @ Q - probes
     frob_est = float(resid.square().sum() / _N_PROBES) ** 0.5 / m**0.5
     if trace_err > tol or frob_est > tol:
         raise ValueError(
@@ -125,6 +126,26 @@ def check_count(value, name, minimum=1):
     ):
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
     return int(value)
+
+
+@contextlib.contextmanager
+def seeded_global_rng(seed, device):
+    """Seed torch's global RNG for a block and restore the caller's state.
+
+    Needed where torch has no ``generator=`` argument (Gamma variables). On CPU
+    this forks only the default generator, which is much cheaper than
+    ``torch.manual_seed`` (that also seeds every accelerator backend).
+    """
+    if torch.device(device).type != "cpu":
+        with torch_rng(seed, device):
+            yield
+        return
+    state = torch.get_rng_state()
+    torch.default_generator.manual_seed(seed)
+    try:
+        yield
+    finally:
+        torch.set_rng_state(state)
 
 
 def get_device(device):
