@@ -10,7 +10,7 @@ least squares with ``w = m / k_m`` is solved on each, and the ratio
 
 Run::
 
-    python asv_bench/scripts/wls_error_ratios.py                 # N=5000, m=20, 500 draws
+    python asv_bench/scripts/wls_error_ratios.py       # N=5000, m=20, 500 draws
     python asv_bench/scripts/wls_error_ratios.py --draws 100 --seed 1
 """
 

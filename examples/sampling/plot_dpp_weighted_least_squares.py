@@ -94,7 +94,9 @@ samplers = {
         sample_projection_dpp(Q, N_DRAWS, random_state=s) if n == M
         else sample_dpp_repetitions(Q, n // M, N_DRAWS, random_state=s)
     ),
-    "volume-rescaled": lambda n, s: sample_volume_rescaled(Q, n, N_DRAWS, random_state=s),
+    "volume-rescaled": lambda n, s: sample_volume_rescaled(
+        Q, n, N_DRAWS, random_state=s
+    ),
 }
 results = {
     name: np.array([ratios(draw(k * M, 100 * j + k)) for k in multiples])

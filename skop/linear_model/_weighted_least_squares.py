@@ -284,8 +284,9 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         if not isinstance(inner, (_TensorProductBasis, OrthonormalFeatures)):
             raise ValueError(
                 "mode='design' needs a basis that is orthonormal for a known measure: "
-                "LegendreFeatures, ChebyshevFeatures, HermiteFeatures, FourierFeatures, "
-                "TensorProductFeatures or a frozen, fitted OrthonormalFeatures; got "
+                "LegendreFeatures, ChebyshevFeatures, HermiteFeatures, "
+                "FourierFeatures, TensorProductFeatures or a frozen, fitted "
+                "OrthonormalFeatures; got "
                 f"{type(basis).__name__}. Use mode='pool' for other feature maps."
             )
         return basis

@@ -87,8 +87,11 @@ class Legendre(_Interval):
             out[..., 1] = s
         for n in range(1, n_terms - 1):
             # (n + 1) P_{n+1} = (2n + 1) s P_n - n P_{n-1}
-            out[..., n + 1] = ((2 * n + 1) * s * out[..., n] - n * out[..., n - 1]) / (n + 1)
-        scale = torch.sqrt(2.0 * torch.arange(n_terms, dtype=s.dtype, device=s.device) + 1)
+            out[..., n + 1] = (
+                (2 * n + 1) * s * out[..., n] - n * out[..., n - 1]
+            ) / (n + 1)
+        n = torch.arange(n_terms, dtype=s.dtype, device=s.device)
+        scale = torch.sqrt(2.0 * n + 1)
         return out * scale
 
 
@@ -138,9 +141,9 @@ class Hermite(_Family):
             out[..., 1] = z
         for n in range(1, n_terms - 1):
             # orthonormal form of He_{n+1} = z He_n - n He_{n-1}
-            out[..., n + 1] = (z * out[..., n] - math.sqrt(n) * out[..., n - 1]) / math.sqrt(
-                n + 1
-            )
+            out[..., n + 1] = (
+                z * out[..., n] - math.sqrt(n) * out[..., n - 1]
+            ) / math.sqrt(n + 1)
         return out
 
 

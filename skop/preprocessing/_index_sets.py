@@ -55,4 +55,5 @@ def multi_indices(families, degree, index_set):
         (sum(f.degree_of(j) for f, j in zip(families, idx)), idx) for idx in found
     ]
     order = sorted(range(len(found)), key=lambda i: key[i])
-    return np.asarray([found[i] for i in order], dtype=np.int64).reshape(-1, len(families))
+    indices = np.asarray([found[i] for i in order], dtype=np.int64)
+    return indices.reshape(-1, len(families))

@@ -122,7 +122,9 @@ def orthonormalize(Phi, rank_tol, rank_deficient="raise", *, what="The features"
     return R, keep, Psi
 
 
-class OrthonormalFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class OrthonormalFeatures(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Orthonormalise a feature map for the empirical measure of a candidate set.
 
     ``fit(X)`` takes ``X`` as the candidate set (the discrete measure ``mu``

@@ -497,7 +497,8 @@ default="total_degree"
     --------
     >>> from skop.preprocessing import HermiteFeatures, TensorProductFeatures
     >>> basis = TensorProductFeatures(
-    ...     ["legendre", HermiteFeatures(loc=1.0)], degree=4, index_set="hyperbolic_cross"
+    ...     ["legendre", HermiteFeatures(loc=1.0)], degree=4,
+    ...     index_set="hyperbolic_cross",
     ... )
     >>> basis.fit([[0.0, 1.0]]).n_output_features_
     10

@@ -44,10 +44,12 @@ def _stream_length(m, remaining):
     return int(math.ceil(m * (harmonic + 3.0))) + 16
 
 
-# Working-set budget per batch of draws on CPU: the per-step gemv streams the
+# Working-set budget per batch of draws: on CPU the per-step gemv streams the
 # whole state, so batches that stay in cache run ~2x faster per draw than one
-# huge batch. On GPUs the whole batch goes at once.
+# huge batch; on accelerators large batches are what make it fast, bounded
+# only to keep memory in check.
 _CPU_CHUNK_BYTES = 4 * 2**20
+_DEVICE_CHUNK_BYTES = 2**30
 # Above this many state entries (draws x stream x m) the per-step gemv reads
 # only the rows in use; below, fewer (slicing) ops win.
 _SLICE_ABOVE = 100_000
@@ -86,9 +88,9 @@ def sample_chain_rule(
     """
     t0 = 0 if prefix_rows is None else prefix_rows.shape[1]
     L = _stream_length(m, m - t0)
-    chunk = n_draws
-    if torch.device(device).type == "cpu":
-        chunk = max(1, _CPU_CHUNK_BYTES // (8 * (2 * m + 1) * (L + 1)))
+    on_cpu = torch.device(device).type == "cpu"
+    budget = _CPU_CHUNK_BYTES if on_cpu else _DEVICE_CHUNK_BYTES
+    chunk = max(1, budget // (8 * (2 * m + 1) * (L + 1)))
     if n_draws <= chunk:
         return _sample_batch(propose, m, n_draws, L, generator, prefix_rows)
     parts = [
@@ -108,7 +110,6 @@ def sample_chain_rule(
 def _sample_batch(propose, m, n_draws, L, generator, prefix_rows):
     """One batch of the chain rule with streams of ``L`` proposals per draw."""
     t0 = 0 if prefix_rows is None else prefix_rows.shape[1]
-    n_steps = m - t0
     V, norms2, payload = propose(n_draws, L, generator)
     dtype, device = V.dtype, V.device
     u = torch.rand(n_draws, 1, L, dtype=dtype, device=device, generator=generator)

@@ -25,7 +25,11 @@ import math
 import torch
 
 from skop.preprocessing._families import Chebyshev, Fourier, Hermite, Legendre
-from skop.sampling._ensembles import circular_ensemble, hermite_ensemble, jacobi_ensemble
+from skop.sampling._ensembles import (
+    circular_ensemble,
+    hermite_ensemble,
+    jacobi_ensemble,
+)
 
 _LEGENDRE_REF = Legendre(-1.0, 1.0)
 _HERMITE_REF = Hermite(0.0, 1.0)
@@ -47,7 +51,8 @@ def _rejection(j, propose, accept_prob):
 
 def _legendre_squared(j):
     def propose(jp):
-        return torch.cos(math.pi * torch.rand(jp.shape, dtype=torch.float64, device=jp.device))
+        u = torch.rand(jp.shape, dtype=torch.float64, device=jp.device)
+        return torch.cos(math.pi * u)
 
     def accept(s, jp):
         p = _LEGENDRE_REF.evaluate(s, int(jp.max()) + 1).gather(1, jp[:, None])[:, 0]
@@ -134,5 +139,7 @@ def ensemble_sampler(family):
             hermite_ensemble(m, B, device=device)
         )
     if isinstance(family, Fourier):
-        return lambda m, B, device: family.from_unit(circular_ensemble(m, B, device=device))
+        return lambda m, B, device: family.from_unit(
+            circular_ensemble(m, B, device=device)
+        )
     return None

@@ -63,7 +63,9 @@ def as_feature_tensor(Q, device, *, check_input=True, name="Q"):
         )
     N, m = Qt.shape
     if m == 0 or N == 0:
-        raise ValueError(f"{name} must have at least one row and one column, got {N}x{m}.")
+        raise ValueError(
+            f"{name} must have at least one row and one column, got {N}x{m}."
+        )
     norms2 = (Qt * Qt).sum(dim=1)
     if not check_input:
         return Qt, norms2, is_tensor

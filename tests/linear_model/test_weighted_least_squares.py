@@ -40,7 +40,8 @@ def test_pool_mode_attributes(pool, sampling):
     X, y = pool
     basis = LegendreFeatures(degree=5)
     reg = WeightedLeastSquaresRegressor(
-        basis, sampling=sampling, n_samples=_n(sampling, 6), random_state=0, device="cpu"
+        basis, sampling=sampling, n_samples=_n(sampling, 6), random_state=0,
+        device="cpu",
     ).fit(X, y)
     n = _n(sampling, 6)
     assert reg.sample_indices_.shape == (n,) and reg.coef_.shape == (6,)
@@ -86,7 +87,9 @@ def test_reproducible_and_float_ratio(pool):
                                       n_samples=2.5, random_state=5, device="cpu")
     b = WeightedLeastSquaresRegressor(LegendreFeatures(degree=3), sampling="volume",
                                       n_samples=2.5, random_state=5, device="cpu")
-    np.testing.assert_array_equal(a.fit(X, y).sample_indices_, b.fit(X, y).sample_indices_)
+    np.testing.assert_array_equal(
+        a.fit(X, y).sample_indices_, b.fit(X, y).sample_indices_
+    )
     assert a.sample_indices_.shape == (10,)
     assert WeightedLeastSquaresRegressor(device="cpu").fit(X, y).coef_.shape == (2,)
 
@@ -184,7 +187,9 @@ def test_singular_gram_warns():
 )
 def test_bad_sizes_have_clear_errors(pool, params, match):
     X, y = pool
-    reg = WeightedLeastSquaresRegressor(LegendreFeatures(degree=3), device="cpu", **params)
+    reg = WeightedLeastSquaresRegressor(
+        LegendreFeatures(degree=3), device="cpu", **params
+    )
     with pytest.raises(ValueError, match=match):
         reg.fit(X, y)
 

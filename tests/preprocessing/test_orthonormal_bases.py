@@ -43,7 +43,8 @@ BASES = {
 def test_univariate_bases_are_orthonormal(name):
     x, w = _quadrature(name)
     Phi = BASES[name](degree=6).fit_transform(x[:, None])
-    np.testing.assert_allclose(Phi.T @ (w[:, None] * Phi), np.eye(Phi.shape[1]), atol=1e-10)
+    gram = Phi.T @ (w[:, None] * Phi)
+    np.testing.assert_allclose(gram, np.eye(Phi.shape[1]), atol=1e-10)
 
 
 @pytest.mark.parametrize("name", list(BASES))
@@ -53,7 +54,8 @@ def test_tensor_products_are_orthonormal(name, index_set):
     X = np.array(list(itertools.product(x, x)))
     W = np.outer(w, w).ravel()
     Phi = BASES[name](degree=3, index_set=index_set).fit_transform(X)
-    np.testing.assert_allclose(Phi.T @ (W[:, None] * Phi), np.eye(Phi.shape[1]), atol=1e-10)
+    gram = Phi.T @ (W[:, None] * Phi)
+    np.testing.assert_allclose(gram, np.eye(Phi.shape[1]), atol=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +90,9 @@ def test_mixed_families_use_measure_parameters():
     ).fit_transform(X)
     ref_l = LegendreFeatures(degree=2, bounds=(2.0, 3.0)).fit_transform(X[:, :1])
     ref_h = HermiteFeatures(degree=2, loc=1.0).fit_transform(X[:, 1:])
-    expected = sorted((ref_l[0, i] * ref_h[0, j]) for i in range(3) for j in range(3) if i + j <= 2)
+    expected = sorted(
+        ref_l[0, i] * ref_h[0, j] for i in range(3) for j in range(3) if i + j <= 2
+    )
     np.testing.assert_allclose(sorted(mixed[0]), expected)
 
 

@@ -30,7 +30,8 @@ def test_orthonormal_on_candidates(candidates, feature_map):
         warnings.simplefilter("ignore", UserWarning)
         ortho = OrthonormalFeatures(feature_map).fit(candidates)
     Psi = ortho.transform(candidates)
-    np.testing.assert_allclose(Psi.T @ Psi / len(candidates), np.eye(Psi.shape[1]), atol=1e-10)
+    gram = Psi.T @ Psi / len(candidates)
+    np.testing.assert_allclose(gram, np.eye(Psi.shape[1]), atol=1e-10)
     np.testing.assert_allclose(ortho.christoffel_, (Psi**2).sum(1))
     assert np.isclose(ortho.christoffel_.mean(), Psi.shape[1])
 

@@ -51,7 +51,8 @@ def _optimal_cdf(name, basis):
         theta = np.linspace(0, np.pi, 100001)
         Phi = basis.fit([[0.0]]).transform(np.cos(theta)[:, None])
         dens = (Phi**2).mean(1) / np.pi
-        F = np.concatenate([[0], np.cumsum((dens[1:] + dens[:-1]) / 2 * np.diff(theta))])
+        steps = (dens[1:] + dens[:-1]) / 2 * np.diff(theta)
+        F = np.concatenate([[0], np.cumsum(steps)])
         return lambda x: 1 - np.interp(np.arccos(np.clip(x, -1, 1)), theta, F)
     if name == "hermite":
         grid = np.linspace(1 - 30, 1 + 30, 200001)
@@ -70,7 +71,9 @@ def _optimal_cdf(name, basis):
 
 def _draw(kind, basis, n_draws, seed):
     if kind == "iid":
-        return sample_christoffel_points(basis, 1, n_draws, random_state=seed, device="cpu")
+        return sample_christoffel_points(
+            basis, 1, n_draws, random_state=seed, device="cpu"
+        )
     method = "ensemble" if kind == "dpp-ensemble" else "rejection"
     return sample_projection_dpp_points(
         basis, n_draws, method=method, random_state=seed, device="cpu"
@@ -83,7 +86,8 @@ def test_one_point_density_is_optimal(name, kind):
     basis = BASES[name]
     n_draws = 400 if (kind == "dpp-rejection" and name == "hermite") else 2000
     X = _draw(kind, basis, n_draws, seed=0)
-    assert X.shape == ((n_draws, 1, 1) if kind == "iid" else (n_draws, 4 if name != "fourier" else 5, 1))
+    m = 5 if name == "fourier" else 4
+    assert X.shape == ((n_draws, 1, 1) if kind == "iid" else (n_draws, m, 1))
     assert stats.kstest(X[:, 0, 0], _optimal_cdf(name, basis)).pvalue > KS_P_MIN
 
 
@@ -115,7 +119,9 @@ def test_two_point_statistic_is_determinantal(name, method):
 
 def test_iid_sum_statistic_is_far_from_dpp():
     # Sanity check of the test above: i.i.d. optimal points fail it.
-    X = sample_christoffel_points(BASES["hermite"], 4, 3000, random_state=2, device="cpu")
+    X = sample_christoffel_points(
+        BASES["hermite"], 4, 3000, random_state=2, device="cpu"
+    )
     s = ((X - 1) / 2).sum(axis=(1, 2))
     assert np.mean(s**2) > 2 * 4.0
 
@@ -161,11 +167,13 @@ def test_dimension_from_argument_fit_or_families():
                                   random_state=0, device="cpu")
     assert X.shape == (5, 3)
     fitted = HermiteFeatures(degree=2).fit(np.zeros((1, 2)))
-    assert sample_projection_dpp_points(fitted, random_state=0, device="cpu").shape == (6, 2)
+    X = sample_projection_dpp_points(fitted, random_state=0, device="cpu")
+    assert X.shape == (6, 2)
     with pytest.raises(ValueError, match="fitted on 2 features"):
         sample_projection_dpp_points(fitted, n_features=3, device="cpu")
     mixed = TensorProductFeatures(["fourier", "chebyshev"], degree=1)
-    assert sample_christoffel_points(mixed, 4, random_state=0, device="cpu").shape == (4, 2)
+    X = sample_christoffel_points(mixed, 4, random_state=0, device="cpu")
+    assert X.shape == (4, 2)
 
 
 def test_ensemble_method_needs_one_dimensional_classical_basis():
@@ -173,7 +181,9 @@ def test_ensemble_method_needs_one_dimensional_classical_basis():
         sample_projection_dpp_points(LegendreFeatures(degree=1), method="ensemble",
                                      n_features=2, device="cpu")
     with pytest.raises(ValueError, match="method must be"):
-        sample_projection_dpp_points(LegendreFeatures(degree=1), method="gs", device="cpu")
+        sample_projection_dpp_points(
+            LegendreFeatures(degree=1), method="gs", device="cpu"
+        )
 
 
 def test_orthonormal_features_basis_samples_candidates():
