@@ -20,6 +20,8 @@ feature_extraction
     Frozen torch modules as feature transformers.
 model_selection
     Learning-curve comparisons and their display.
+dynamics
+    Koopman operators from data: EDMD, ResDMD (residuals, pseudospectra), dictionaries.
 """
 
 __version__ = "0.1.0.dev0"
@@ -37,6 +39,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without torch
 __all__ = [
     "base",
     "datasets",
+    "dynamics",
     "feature_extraction",
     "linear_model",
     "metrics",

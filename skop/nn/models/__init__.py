@@ -1,5 +1,6 @@
 """Operator-learning models composed from :mod:`skop.nn.layers`."""
 
 from skop.nn.models._fno import FNO, FNOBlock
+from skop.nn.models._koopman_dictionary import EDMDResidualLoss, KoopmanDictionaryNet
 
-__all__ = ["FNO", "FNOBlock"]
+__all__ = ["EDMDResidualLoss", "FNO", "FNOBlock", "KoopmanDictionaryNet"]
