@@ -141,26 +141,28 @@ def _sample_batch(propose, m, n_draws, L, generator, prefix_rows):
     sign[..., m:] = -1.0
     sign[..., 2 * m] = 0.0
     sliced = n_draws * (L + 1) * m > _SLICE_ABOVE
-    ST = S.transpose(1, 2)
-    rows_ix = torch.arange(n_draws, device=device).unsqueeze(1)
+    gather_shape = (n_draws, 2 * m + 1, 1)
     chosen = []
+    # Method calls (narrow, gather) rather than indexing syntax: the loop is
+    # bound by per-op overhead for one draw, and __getitem__ parsing is slow.
     for t in range(t0, m):
         # First stream position whose residual beats its threshold. Skipped
         # positions stay rejected (residuals only decrease); the accepted one
         # drops to ~0 < RESIDUAL_TOL * norm and is never accepted again.
-        first = torch.gt(resid, thr).view(torch.uint8).argmax(dim=2)
-        g = ST[rows_ix, first]  # (B, 1, 2m + 1)
-        scale = g[..., 2 * m :].rsqrt()
+        first = torch.gt(resid, thr).view(torch.uint8).argmax(dim=2, keepdim=True)
+        g = torch.gather(S, 2, first.expand(gather_shape)).transpose(1, 2)
+        scale = g.narrow(2, 2 * m, 1).rsqrt()
         if sliced:
-            w = g[..., : m + t].mul_(sign[..., : m + t]).mul_(scale)
-            c = torch.bmm(w, S[:, : m + t])
+            w = g.narrow(2, 0, m + t).mul_(sign.narrow(2, 0, m + t)).mul_(scale)
+            c = torch.bmm(w, S.narrow(1, 0, m + t))
         else:
             c = torch.bmm(g.mul_(sign).mul_(scale), S)
-        S[:, m + t : m + t + 1].copy_(c)
+        S.narrow(1, m + t, 1).copy_(c)
         resid.addcmul_(c, c, value=-1.0)
         chosen.append(first)
 
-    chosen = torch.cat(chosen, dim=1)
+    chosen = torch.cat(chosen, dim=1).squeeze(2)
+    rows_ix = torch.arange(n_draws, device=device).unsqueeze(1)
     hit = chosen == L
     safe = chosen.clamp(max=L - 1)
     rows = V[rows_ix, safe]

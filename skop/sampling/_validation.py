@@ -10,8 +10,6 @@ from skop.utils import resolve_device, torch_rng
 
 # Relative tolerance on ||Q^T Q - I|| for a matrix to count as orthonormal.
 ORTHONORMAL_TOL = 1e-6
-# Number of fixed random probes used by the O(N m) orthonormality check.
-_N_PROBES = 2
 
 
 def as_feature_tensor(Q, device, *, check_input=True, name="Q"):
@@ -84,18 +82,18 @@ def check_orthonormal(Q, norms2, *, name="Q", tol=ORTHONORMAL_TOL):
     """Raise a ValueError unless ``Q`` (torch, N x m) has orthonormal columns.
 
     Forming ``Q^T Q`` costs O(N m^2), as much as sampling itself, so the check
-    applies ``Q^T Q - I`` to a few fixed Gaussian probe vectors instead: the
-    mean squared probe response is an unbiased estimate of ``||Q^T Q - I||_F^2``
-    (O(N m) work), and the trace ``sum_ij Q_ij^2 = m`` is checked exactly.
-    The probes come from a private generator, so the caller's RNG is untouched.
+    applies ``Q^T Q - I`` to a fixed Gaussian probe vector ``g`` instead: the
+    squared response ``||(Q^T Q - I) g||^2`` is an unbiased estimate of
+    ``||Q^T Q - I||_F^2`` (two O(N m) matrix-vector products), and the trace
+    ``sum_ij Q_ij^2 = m`` is checked exactly. The probe comes from a private
+    generator, so the caller's RNG is untouched.
     """
     m = Q.shape[1]
     trace_err = abs(float(norms2.sum()) - m) / m
     gen = torch.Generator(device="cpu").manual_seed(12345)
-    probes = torch.randn(_N_PROBES, m, generator=gen, dtype=torch.float64).to(Q.device)
-    # (Q P^T)^T Q is the fastest orientation for a row-major Q.
-    resid = (Q @ probes.T).T @ Q - probes
-    frob_est = float(resid.square().sum() / _N_PROBES) ** 0.5 / m**0.5
+    probe = torch.randn(m, generator=gen, dtype=torch.float64).to(Q.device)
+    resid = torch.mv(Q.T, torch.mv(Q, probe)) - probe
+    frob_est = float(resid.square().sum()) ** 0.5 / m**0.5
     if trace_err > tol or frob_est > tol:
         raise ValueError(
             f"{name} must have orthonormal columns (Q^T Q = I), but it is off by about "
