@@ -8,16 +8,17 @@ m^2) per sample). skop: ``sample_projection_dpp(Q)`` per sample, which also
 checks the input each call (``check_input=False`` is shown too), and 100
 batched draws (per-sample time = total / 100).
 
-Continuous case: the Legendre (Jacobi a = b = 0) ensemble of size ``m`` on
+Continuous case: the Legendre (uniform-weight Jacobi) ensemble of size ``m`` on
 [-1, 1]. DPPy: ``JacobiEnsemble(beta=2).sample_banded_model(a=1, b=1)``,
 one sample per call; skop: ``sample_projection_dpp_points`` (same tridiagonal
 model), one call and 100 batched draws.
 
-Both sides run in the same process, interleaved in a random order per repeat,
-``--repeats`` times; the table
-gives the median and best wall times, the median CPU time of the process
-(robust to preemption on a shared machine) and the DPPy / skop ratios of the
-medians.
+Both sides run in the same process, twice: interleaved (each repeat runs every
+case once, in a random order, so calls start with caches disturbed by the
+other cases) and back-to-back (the repeats of one case in a row, as timeit and
+asv do). Each table gives the median and best wall times, the median CPU time
+of the process (robust to preemption on a shared machine) and the DPPy / skop
+ratios of the medians.
 DPPy is a peer for comparison only (``pip install dppy``), not a dependency.
 
 Run::
@@ -100,24 +101,35 @@ def main():
     per_sample = {name: (B if "batched" in name else 1) for name in cases}
     for func in cases.values():  # warm-up
         func()
-    times = {name: [] for name in cases}
-    cpu = {name: [] for name in cases}
-    order = np.random.default_rng(1)
-    for _ in range(args.repeats):
-        # A random order per repeat: no case always runs after DPPy evicted Q
-        # from the caches.
-        for k in order.permutation(len(cases)):
-            name = list(cases)[k]
+    print(
+        f"Exact projection DPP, N = {N}, rank m = {m}, one CPU thread, "
+        f"{args.repeats} repeats, torch {torch.__version__}.\n"
+    )
+    rng_order = np.random.default_rng(1)
+    for mode in ("interleaved", "back-to-back"):
+        times = {name: [] for name in cases}
+        cpu = {name: [] for name in cases}
+        if mode == "interleaved":
+            # Every repeat runs each case once, in a random order: each call
+            # starts with caches disturbed by the other cases (cold-ish).
+            schedule = [
+                list(cases)[k]
+                for _ in range(args.repeats)
+                for k in rng_order.permutation(len(cases))
+            ]
+        else:  # timeit / asv style: the repeats of one case run in a row
+            schedule = [name for name in cases for _ in range(args.repeats)]
+        for name in schedule:
             wall_s, cpu_s = timed(cases[name])
             times[name].append(wall_s / per_sample[name])
             cpu[name].append(cpu_s / per_sample[name])
+        _print_table(mode, cases, times, cpu)
 
+
+def _print_table(mode, cases, times, cpu):
     med = {name: np.median(t) for name, t in times.items()}
     med_cpu = {name: np.median(t) for name, t in cpu.items()}
-    print(
-        f"Exact projection DPP, N = {N}, rank m = {m}, one CPU thread, {args.repeats} "
-        f"interleaved repeats, torch {torch.__version__}.\n"
-    )
+    print(f"\n{mode}:\n")
     print(
         "| sampler | wall median (ms) | wall best (ms) | CPU median (ms) | "
         "DPPy / skop, wall | DPPy / skop, CPU |"
