@@ -193,8 +193,9 @@ def make_gaussian_random_field(
 
     Returns
     -------
-    fields : ndarray of shape (n_samples, resolution, ...)
-        ``n_dims`` spatial axes of length ``resolution``, float64.
+    ndarray of shape (n_samples, resolution, ...)
+        The fields, float64, with ``n_dims`` spatial axes of length
+        ``resolution``.
 
     See Also
     --------

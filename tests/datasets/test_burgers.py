@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import skop.datasets._burgers as burgers
 from skop.datasets import make_burgers
@@ -158,9 +160,25 @@ def test_verbose_shows_progress(capsys):
         (dict(time_step=-0.1), "time_step"),
         (dict(final_time=0.0), "final_time"),
         (dict(device="tpu"), "device"),
+        (dict(device="mps"), "MPS"),
         (dict(random_state="seed"), "random_state"),
     ],
 )
 def test_bad_input_is_a_value_error(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_burgers(**{"n_samples": 2, "resolution": 32, "device": "cpu", **kwargs})
+
+
+@settings(max_examples=15, deadline=None)
+@given(resolution=st.integers(2, 16), reference=st.integers(2, 64))
+def test_grid_validation(resolution, reference):
+    valid = reference % resolution == 0 and reference >= 4
+    if not valid:
+        with pytest.raises(ValueError, match="reference_resolution"):
+            make_burgers(1, resolution, reference_resolution=reference, device="cpu")
+        return
+    X, y = make_burgers(
+        1, resolution, reference_resolution=reference, device="cpu", random_state=0
+    )
+    assert X.shape == y.shape == (1, resolution)
+    assert np.isfinite(y).all()

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skop.datasets import make_darcy
 from skop.datasets._darcy import default_reference_resolution, solve_darcy
@@ -181,7 +183,9 @@ def test_verbose_shows_progress(capsys):
         (dict(contrast=(12.0, 0.0)), "contrast"),
         (dict(contrast=(12.0,)), "contrast"),
         (dict(contrast=(np.nan, 3.0)), "contrast"),
+        (dict(contrast="ab"), "contrast"),
         (dict(forcing=np.inf), "forcing"),
+        (dict(forcing=np.nan), "forcing"),
         (dict(tau=-1.0), "tau"),
         (dict(random_state=1.5), "random_state"),
     ],
@@ -189,3 +193,15 @@ def test_verbose_shows_progress(capsys):
 def test_bad_input_is_a_value_error(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_darcy(**{"n_samples": 2, "resolution": 9, **kwargs})
+
+
+@settings(max_examples=15, deadline=None)
+@given(resolution=st.integers(3, 9), reference=st.integers(3, 33))
+def test_grid_validation(resolution, reference):
+    if (reference - 1) % (resolution - 1):
+        with pytest.raises(ValueError, match="reference_resolution"):
+            make_darcy(1, resolution, reference_resolution=reference)
+        return
+    a, u = make_darcy(1, resolution, reference_resolution=reference, random_state=0)
+    assert a.shape == u.shape == (1, resolution, resolution)
+    assert np.all(u[0, 1:-1, 1:-1] > 0)
