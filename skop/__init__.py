@@ -22,6 +22,10 @@ model_selection
     Learning-curve comparisons and their display.
 dynamics
     Koopman operators from data: EDMD, ResDMD (residuals, pseudospectra), dictionaries.
+preprocessing
+    Orthonormal feature maps (Legendre, Chebyshev, Hermite, Fourier, tensor products).
+sampling
+    Exact DPP, volume-rescaled and optimal i.i.d. samplers for weighted least squares.
 """
 
 __version__ = "0.1.0.dev0"
@@ -47,5 +51,7 @@ __all__ = [
     "naive_bayes",
     "neural_operator",
     "nn",
+    "preprocessing",
+    "sampling",
     "utils",
 ]
