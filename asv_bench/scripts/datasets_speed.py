@@ -91,7 +91,9 @@ def accuracy_table(quick):
         (f"default reference, dt 1/{round(1 / fine_step)}", burgers(time_step=fine_step)),
     ]:
         max_rel, rel_l2 = _differences(y, other)
-        rows.append(f"| Burgers 256 (ref 1024, dt 1/200) | {label} | {max_rel:.1e} | {rel_l2:.1e} |")
+        rows.append(
+            f"| Burgers 256 (ref 1024, dt 1/200) | {label} | {max_rel:.1e} | {rel_l2:.1e} |"
+        )
         print(rows[-1], flush=True)
 
     def darcy(reference):
@@ -100,7 +102,9 @@ def accuracy_table(quick):
     u = darcy(129)
     for reference in (257,) if quick else (257, 513):
         max_rel, rel_l2 = _differences(u, darcy(reference))
-        rows.append(f"| Darcy 65 (ref 129) | reference {reference} | {max_rel:.1e} | {rel_l2:.1e} |")
+        rows.append(
+            f"| Darcy 65 (ref 129) | reference {reference} | {max_rel:.1e} | {rel_l2:.1e} |"
+        )
         print(rows[-1], flush=True)
     header = [
         "| data (default) | compared with | max rel. difference | mean rel-L2 |",
