@@ -13,8 +13,15 @@ from skop.datasets._dynamical_systems import (
 from skop.datasets._gaussian_mixture import make_easy_gaussian_mixture
 from skop.datasets._grf import make_gaussian_random_field
 
-__all__ = []
-__all__ += ["make_burgers", "make_darcy", "make_gaussian_random_field"]
-__all__ += ["make_easy_gaussian_mixture"]
-__all__ += ["make_duffing", "make_linear_map", "make_logistic_map", "make_lorenz"]
-__all__ += ["make_pendulum", "make_standard_map"]
+__all__ = [
+    "make_burgers",
+    "make_darcy",
+    "make_duffing",
+    "make_easy_gaussian_mixture",
+    "make_gaussian_random_field",
+    "make_linear_map",
+    "make_logistic_map",
+    "make_lorenz",
+    "make_pendulum",
+    "make_standard_map",
+]
