@@ -53,7 +53,7 @@ fno.fit(X_train, y_train)
 
 from sklearn.linear_model import RidgeCV  # noqa: E402
 
-ridge = RidgeCV(alphas=np.logspace(-8, 2, 11)).fit(X_train, y_train)
+ridge = RidgeCV(alphas=np.logspace(-8, 6, 15)).fit(X_train, y_train)
 
 X_test_train_grid = X_test[:, ::train_stride]
 y_test_train_grid = y_test[:, ::train_stride]
