@@ -16,6 +16,12 @@ def _demo(args):
     import torch
 
     torch.set_num_threads(args.threads)
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        matplotlib = None
+        print("matplotlib is not installed: the plot will be skipped "
+              "(pip install 'scikit-operator[plot]').", flush=True)
     from sklearn.linear_model import RidgeCV
 
     from skop.datasets import make_burgers
@@ -49,8 +55,9 @@ def _demo(args):
     for name, err, seconds in rows:
         print(f"| {name} | {err:.5f} | {'' if seconds is None else f'{seconds:.1f}'} |")
 
-    _plot(args.output, X_test, y_test, fno.predict(X_test), ridge.predict(X_test))
-    print(f"\nPlot saved to {args.output}")
+    if matplotlib is not None:
+        _plot(args.output, X_test, y_test, fno.predict(X_test), ridge.predict(X_test))
+        print(f"\nPlot saved to {args.output}")
 
 
 def _plot(path, X, y, y_fno, y_ridge):
