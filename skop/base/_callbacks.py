@@ -78,7 +78,16 @@ class KeepBestOnInterrupt(Callback):
 
 
 class EpochProgressBar(Callback):
-    """A tqdm progress bar over epochs, with the latest losses as postfix."""
+    """A tqdm progress bar over epochs, with the latest losses as postfix.
+
+    Parameters
+    ----------
+    desc : str, default="fit"
+        Label of the bar (the estimator's name).
+    """
+
+    def __init__(self, desc="fit"):
+        self.desc = desc
 
     def initialize(self):
         self.bar_ = None
@@ -87,8 +96,7 @@ class EpochProgressBar(Callback):
     def on_train_begin(self, net, **kwargs):
         from tqdm.auto import tqdm
 
-        self.bar_ = tqdm(total=net.max_epochs, desc=type(net.module_).__name__, unit="epoch",
-                         leave=True)
+        self.bar_ = tqdm(total=net.max_epochs, desc=self.desc, unit="epoch", leave=True)
 
     def on_epoch_end(self, net, **kwargs):
         row = net.history[-1]

@@ -242,7 +242,7 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
                 patience=self.n_iter_no_change, load_best=True,
                 sink=print if self.verbose >= 2 else _silent)))
         if self.verbose == 1:
-            callbacks.append(("progress_bar", EpochProgressBar()))
+            callbacks.append(("progress_bar", EpochProgressBar(desc=type(self).__name__)))
         callbacks.extend(copy.deepcopy(list(self.callbacks or [])))
         params = dict(
             lr=self.lr,
