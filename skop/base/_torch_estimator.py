@@ -19,7 +19,7 @@ from skorch.callbacks import EarlyStopping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skop.base._callbacks import (
@@ -43,9 +43,9 @@ def channel_stats(t):
     """
     axes = [a for a in range(t.ndim) if a != 1]
     loc = t.mean(dim=axes, keepdim=True)
-    scale = t.std(dim=axes, keepdim=True, correction=0) if t.shape[0] * t[0, 0].numel() > 1 \
-        else torch.ones_like(loc)
-    scale = torch.where(scale > 1e-12 * loc.abs().clamp_min(1.0), scale, torch.ones_like(scale))
+    scale = t.std(dim=axes, keepdim=True, correction=0)
+    constant = scale <= 1e-12 * loc.abs().clamp_min(1.0)
+    scale = torch.where(constant, torch.ones_like(scale), scale)
     return loc, scale
 
 
@@ -113,7 +113,7 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
-        "device": [str, HasMethods(["__str__"])],
+        "device": [str, torch.device],
         "inference_precision": [StrOptions({"auto", "float32", "float64"})],
         "verbose": ["verbose"],
         "random_state": ["random_state"],

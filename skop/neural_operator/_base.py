@@ -119,8 +119,8 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
         self.grid_shape_ = tuple(Xm.shape[2:])
         self.n_channels_out_ = ym.shape[1]
         self.n_outputs_ = ym.shape[1] if kind == "vector" else None
-        self.target_ndim_ = y_ndim
-        self.fit_on_table_ = table
+        self._target_ndim = y_ndim
+        self._fit_on_table = table
         return self._fit_arrays(Xm, ym)
 
     def _check_warm_start_layout(self, Xm, ym, kind):
@@ -138,7 +138,7 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
         check_is_fitted(self, "net_")
         self._reject_sparse(X, "X")
         shape = X.shape if hasattr(X, "shape") else np.asarray(X).shape
-        if self.fit_on_table_ and len(shape) == 2:
+        if self._fit_on_table and len(shape) == 2:
             return self._validate_predict_table(X, shape[1])
         X = check_array(X, dtype=np.float64, allow_nd=True, ensure_all_finite=True)
         d = self.n_spatial_dims_
@@ -173,9 +173,9 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
         Xm = self._validate_predict(X)
         out = self._predict_array(Xm)
         if self.n_outputs_ is not None:
-            return out[:, 0] if self.target_ndim_ == 1 else out
+            return out[:, 0] if self._target_ndim == 1 else out
         # A single-channel function target is returned without its channel axis,
         # exactly as it was given.
-        if out.shape[1] == 1 and self.target_ndim_ == self.n_spatial_dims_ + 1:
+        if out.shape[1] == 1 and self._target_ndim == self.n_spatial_dims_ + 1:
             return out[:, 0]
         return out
