@@ -26,10 +26,9 @@ from skop.sampling._univariate import ensemble_sampler, sample_squared
 from skop.sampling._validation import (
     check_count,
     check_n_draws,
-    get_device,
     seeded_global_rng,
 )
-from skop.utils import draw_seed
+from skop.utils import draw_seed, resolve_device
 
 _METHODS = ("auto", "rejection", "ensemble")
 
@@ -193,7 +192,7 @@ default=None
     """
     n_samples = check_count(n_samples, "n_samples")
     B, squeeze = check_n_draws(n_draws)
-    dev = get_device(device)
+    dev = resolve_device(device)
     kind, dom, cand = _resolve(basis, n_features, dev)
     if kind == "finite":
         return _finite_points(
@@ -270,7 +269,7 @@ default=None
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
     B, squeeze = check_n_draws(n_draws)
-    dev = get_device(device)
+    dev = resolve_device(device)
     kind, dom, cand = _resolve(basis, n_features, dev)
     if kind == "finite":
         return _finite_points(
@@ -336,7 +335,7 @@ default=None
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
     n_samples = check_count(n_samples, "n_samples")
     B, squeeze = check_n_draws(n_draws)
-    dev = get_device(device)
+    dev = resolve_device(device)
     kind, dom, cand = _resolve(basis, n_features, dev)
     if kind == "finite":
         return _finite_points(
@@ -407,7 +406,7 @@ default=None
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
     n_repeats = check_count(n_repeats, "n_repeats")
     B, squeeze = check_n_draws(n_draws)
-    dev = get_device(device)
+    dev = resolve_device(device)
     kind, dom, cand = _resolve(basis, n_features, dev)
     if kind == "finite":
         return _finite_points(

@@ -13,9 +13,8 @@ from skop.sampling._validation import (
     check_count,
     check_n_draws,
     finish_indices,
-    get_device,
 )
-from skop.utils import torch_generator
+from skop.utils import resolve_device, torch_generator
 
 
 def _finite_proposer(Q, norms2):
@@ -131,7 +130,7 @@ def sample_projection_dpp(
     (3, 5)
     """
     B, squeeze = check_n_draws(n_draws)
-    dev = get_device(device)
+    dev = resolve_device(device)
     Qt, norms2, is_tensor = as_feature_tensor(Q, dev, check_input=check_input)
     gen = torch_generator(random_state, dev)
     with torch.inference_mode():
@@ -194,7 +193,7 @@ def sample_christoffel(
     """
     n_samples = check_count(n_samples, "n_samples")
     B, squeeze = check_n_draws(n_draws)
-    dev = get_device(device)
+    dev = resolve_device(device)
     Qt, norms2, is_tensor = as_feature_tensor(Q, dev, check_input=check_input)
     gen = torch_generator(random_state, dev)
     with torch.inference_mode():
@@ -256,7 +255,7 @@ def sample_volume_rescaled(
     """
     n_samples = check_count(n_samples, "n_samples")
     B, squeeze = check_n_draws(n_draws)
-    dev = get_device(device)
+    dev = resolve_device(device)
     Qt, norms2, is_tensor = as_feature_tensor(Q, dev, check_input=check_input)
     m = Qt.shape[1]
     if n_samples < m:
@@ -321,7 +320,7 @@ def sample_dpp_repetitions(
     """
     n_repeats = check_count(n_repeats, "n_repeats")
     B, squeeze = check_n_draws(n_draws)
-    dev = get_device(device)
+    dev = resolve_device(device)
     Qt, norms2, is_tensor = as_feature_tensor(Q, dev, check_input=check_input)
     gen = torch_generator(random_state, dev)
     with torch.inference_mode():

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 import torch
 
-from skop.utils import resolve_device, torch_rng
+from skop.utils import torch_rng
 
 # Relative tolerance on ||Q^T Q - I|| for a matrix to count as orthonormal.
 ORTHONORMAL_TOL = 1e-6
@@ -146,11 +146,6 @@ def seeded_global_rng(seed, device):
         yield
     finally:
         torch.set_rng_state(state)
-
-
-def get_device(device):
-    """Resolve ``device`` ("auto", "cpu", "cuda", ...) to a torch.device."""
-    return resolve_device(device)
 
 
 def finish_indices(idx, squeeze, as_tensor):
