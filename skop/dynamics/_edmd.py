@@ -14,6 +14,44 @@ from skop.dynamics import _spectral
 from skop.dynamics._dictionaries import MonomialDictionary
 
 
+def validate_snapshot_data(estimator, X, Y):
+    """Validate ``X`` (and ``Y``) in one of the three ``fit`` layouts of EDMD.
+
+    ``Y=None``: ``X`` is one trajectory. ``Y`` with ``X``'s number of columns:
+    images of the snapshots. Any other ``Y``: an observable along the
+    trajectory ``X``. A trajectory needs 3 samples to give 2 pairs.
+    """
+    if Y is None:
+        X = validate_data(estimator, X, dtype=np.float64, ensure_min_samples=3)
+        return X, None
+    X, Y = validate_data(
+        estimator, X, Y, dtype=np.float64, multi_output=True, y_numeric=True,
+        ensure_min_samples=2,
+    )
+    same = Y.reshape(len(Y), -1).shape[1] == X.shape[1]
+    if not same and X.shape[0] < 3:
+        raise ValueError(
+            f"An observable Y along a trajectory X needs at least 3 samples, got "
+            f"n_samples={X.shape[0]}."
+        )
+    return X, Y
+
+
+def snapshot_pairs(X, Y):
+    """Split validated data into snapshots, images and targets.
+
+    Returns ``X_pairs, Y_pairs, T, kind`` where ``kind`` is ``"state"``
+    (targets are the states) or ``"observable"`` (targets are ``y``).
+    """
+    if Y is None:
+        return X[:-1], X[1:], X[:-1], "state"
+    Y2 = Y.reshape(len(Y), -1)
+    if Y2.shape[1] == X.shape[1]:
+        return X, Y2, X, "state"
+    # Y is an observable measured along the trajectory X.
+    return X[:-1], X[1:], Y2[:-1], "observable"
+
+
 class _BaseKoopman(BaseEstimator):
     """Shared fit / predict of EDMD and ResDMD (data handling, dictionary, whitening)."""
 
@@ -37,37 +75,6 @@ class _BaseKoopman(BaseEstimator):
         return tags
 
     # ------------------------------------------------------------------ data
-    def _snapshot_pairs(self, X, Y):
-        """Split validated data into snapshots, images and targets.
-
-        Returns ``X_pairs, Y_pairs, T, kind`` where ``kind`` is ``"state"``
-        (targets are the states) or ``"observable"`` (targets are ``y``).
-        """
-        if Y is None:
-            return X[:-1], X[1:], X[:-1], "state"
-        Y2 = Y.reshape(len(Y), -1)
-        if Y2.shape[1] == X.shape[1]:
-            return X, Y2, X, "state"
-        # Y is an observable measured along the trajectory X.
-        return X[:-1], X[1:], Y2[:-1], "observable"
-
-    def _validate_fit_data(self, X, Y):
-        if Y is None:
-            X = validate_data(self, X, dtype=np.float64, ensure_min_samples=3)
-            return X, None
-        X, Y = validate_data(
-            self, X, Y, dtype=np.float64, multi_output=True, y_numeric=True, ensure_min_samples=2
-        )
-        if Y.ndim > 2:
-            raise ValueError(f"Y must be 1-D or 2-D, got shape {Y.shape}.")
-        same = Y.reshape(len(Y), -1).shape[1] == X.shape[1]
-        if not same and X.shape[0] < 3:
-            raise ValueError(
-                f"An observable Y along a trajectory X needs at least 3 samples, got "
-                f"n_samples={X.shape[0]}."
-            )
-        return X, Y
-
     def _evaluate_dictionary(self, X):
         Psi = self.dictionary_.transform(X)
         if scipy.sparse.issparse(Psi):
@@ -89,8 +96,8 @@ class _BaseKoopman(BaseEstimator):
 
     # ------------------------------------------------------------------- fit
     def _fit(self, X, Y, weights):
-        X, Y = self._validate_fit_data(X, Y)
-        Xp, Yp, T, kind = self._snapshot_pairs(X, Y)
+        X, Y = validate_snapshot_data(self, X, Y)
+        Xp, Yp, T, kind = snapshot_pairs(X, Y)
         w = _check_sample_weight(weights, X, ensure_non_negative=True)
         w = w[: len(Xp)]
         if not w.sum() > 0:

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skop.base import BaseTorchEstimator
+from skop.dynamics._edmd import snapshot_pairs, validate_snapshot_data
 from skop.nn.models._koopman_dictionary import EDMDResidualLoss, KoopmanDictionaryNet
 
 
@@ -155,21 +156,8 @@ class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTo
         self : NeuralDictionary
             The fitted dictionary.
         """
-        if y is None:
-            X = validate_data(self, X, dtype=np.float64, ensure_min_samples=3)
-            Xp, Yp = X[:-1], X[1:]
-        else:
-            X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
-                                 y_numeric=True, ensure_min_samples=2)
-            y2 = y.reshape(len(y), -1)
-            if y2.shape[1] == X.shape[1]:
-                Xp, Yp = X, y2
-            elif len(X) >= 3:
-                Xp, Yp = X[:-1], X[1:]
-            else:
-                raise ValueError(
-                    f"A trajectory needs at least 3 samples, got n_samples={len(X)}."
-                )
+        X, y = validate_snapshot_data(self, X, y)
+        Xp, Yp, _, _ = snapshot_pairs(X, y)
         self.n_output_features_ = 1 + X.shape[1] + self.n_learned
         pairs = np.stack([Xp, Yp], axis=-1)  # (n_pairs, n_features, 2)
         # The base standardises per state variable over both slots, so x and F(x)
