@@ -203,23 +203,21 @@ class _BaseKoopman(BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        Y = y
-        if Y is None:
+        if y is None:
             if self.target_kind_ == "observable":
                 raise ValueError(
                     "This model forecasts an observable: pass its values along the trajectory "
                     "as Y."
                 )
-            X_in, target, w = X[:-1], X[1:], sample_weight
+            X_in, target = X[:-1], X[1:]
         else:
-            Y = np.asarray(Y, dtype=np.float64)
-            Y2 = Y.reshape(len(Y), -1)
-            if self.target_kind_ == "state" and Y2.shape[1] == X.shape[1]:
-                X_in, target, w = X, Y2, sample_weight
+            Y = np.asarray(y, dtype=np.float64)
+            Y = Y.reshape(len(Y), -1)
+            if self.target_kind_ == "state" and Y.shape[1] == X.shape[1]:
+                X_in, target = X, Y
             else:
-                X_in, target, w = X[:-1], Y2[1:], sample_weight
-        if w is not None:
-            w = np.asarray(w)[: len(X_in)]
+                X_in, target = X[:-1], Y[1:]
+        w = None if sample_weight is None else np.asarray(sample_weight)[: len(X_in)]
         pred = self.predict(X_in).reshape(len(X_in), -1)
         if pred.shape[1] != target.shape[1]:
             raise ValueError(
