@@ -41,6 +41,7 @@ class _TensorDomain:
         self.mi = torch.as_tensor(multi_indices, device=device)
         self.m, self.d = self.mi.shape
         self.device = device
+        self.ensemble = self._ensemble_sampler()
 
     def features(self, X):
         return evaluate_tensor(self.families, self.mi, X)
@@ -48,10 +49,10 @@ class _TensorDomain:
     def christoffel_points(self, shape):
         """i.i.d. points from ``k_m / m dmu``: a uniform mixture component each."""
         n = int(np.prod(shape))
-        if self.d == 1 and isinstance(self.families[0], Hermite) and self.ensemble():
+        if self.ensemble is not None and isinstance(self.families[0], Hermite):
             # One uniformly chosen point of a DPP draw has density k_m / m: for
             # Hermite one m x m eigenproblem beats the mixture's rejection loop.
-            pts = self.ensemble()(self.m, n, self.device)
+            pts = self.ensemble(self.m, n, self.device)
             pick = torch.randint(self.m, (n, 1), device=self.device)
             return pts.gather(1, pick).reshape(*shape, 1)
         pick = torch.randint(self.m, (n,), device=self.device)
@@ -60,7 +61,7 @@ class _TensorDomain:
             X[:, k] = sample_squared(family, self.mi[pick, k])
         return X.reshape(*shape, self.d)
 
-    def ensemble(self):
+    def _ensemble_sampler(self):
         """Exact DPP sampler when the space is a full 1D classical family."""
         if self.d != 1:
             return None
@@ -70,7 +71,7 @@ class _TensorDomain:
         return ensemble_sampler(self.families[0]) if full else None
 
     def dpp_points(self, n_draws, method):
-        sampler = self.ensemble() if method in ("auto", "ensemble") else None
+        sampler = self.ensemble if method in ("auto", "ensemble") else None
         if method == "ensemble" and sampler is None:
             raise ValueError(
                 "method='ensemble' needs a one-dimensional Legendre, Chebyshev, "
