@@ -21,6 +21,7 @@ from skop.sampling._finite import (
     sample_dpp_repetitions,
     sample_projection_dpp,
     sample_volume_rescaled,
+    shuffle_rows,
 )
 from skop.sampling._univariate import ensemble_sampler, sample_squared
 from skop.sampling._validation import (
@@ -80,8 +81,7 @@ class _TensorDomain:
         if sampler is not None:
             pts = sampler(self.m, n_draws, self.device).unsqueeze(-1)
             # The eigenvalues come sorted; the chain rule's order is uniform.
-            order = torch.argsort(torch.rand(pts.shape[:2], device=self.device), dim=1)
-            return torch.gather(pts, 1, order.unsqueeze(-1))
+            return shuffle_rows(pts)
 
         def propose(B, L, generator):
             X = self.christoffel_points((B, L))
@@ -352,8 +352,7 @@ default=None
             [dom.dpp_points(B, method), dom.christoffel_points((B, n_samples - dom.m))],
             dim=1,
         )
-        order = torch.argsort(torch.rand(B, n_samples, device=dev), dim=1)
-        X = torch.gather(X, 1, order.unsqueeze(-1).expand_as(X))
+        X = shuffle_rows(X)
     return _finish(X, squeeze)
 
 

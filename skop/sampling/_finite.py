@@ -50,11 +50,13 @@ def _christoffel_indices(Q, norms2, n_samples, n_draws, generator):
     return items
 
 
-def _shuffle_rows(idx, generator):
-    """Shuffle each row of ``idx`` independently (uniform random order)."""
-    u = torch.rand(idx.shape, device=idx.device, generator=generator)
+def shuffle_rows(X, generator=None):
+    """Shuffle axis 1 of ``X`` (B, n) or (B, n, d), independently per draw."""
+    u = torch.rand(X.shape[:2], device=X.device, generator=generator)
     order = torch.argsort(u, dim=1)
-    return torch.gather(idx, 1, order)
+    if X.ndim == 3:
+        order = order.unsqueeze(-1).expand_as(X)
+    return torch.gather(X, 1, order)
 
 
 def sample_projection_dpp(
@@ -266,7 +268,7 @@ def sample_volume_rescaled(
     with torch.inference_mode():
         dpp = _dpp_indices(Qt, norms2, B, gen)
         iid = _christoffel_indices(Qt, norms2, n_samples - m, B, gen)
-        idx = _shuffle_rows(torch.cat([dpp, iid], dim=1), gen)
+        idx = shuffle_rows(torch.cat([dpp, iid], dim=1), gen)
     return finish_indices(idx, squeeze, is_tensor)
 
 
