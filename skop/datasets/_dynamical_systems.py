@@ -21,8 +21,9 @@ _COMMON = {
 }
 
 
-def _rk4(rhs, x, dt, n_substeps):
-    """Advance ``x' = rhs(x)`` by ``dt`` with ``n_substeps`` classical RK4 steps (vectorised)."""
+def _rk4(rhs, x, dt, max_step):
+    """Advance ``x' = rhs(x)`` by ``dt`` with classical RK4 sub-steps of at most ``max_step``."""
+    n_substeps = max(1, int(np.ceil(dt / max_step)))
     h = dt / n_substeps
     for _ in range(n_substeps):
         k1 = rhs(x)
@@ -45,10 +46,6 @@ def _pairs(step, low, high, n_samples, sampling, random_state):
     for m in range(n_samples):
         traj[m + 1] = step(traj[m : m + 1])[0]
     return traj[:-1], traj[1:]
-
-
-def _n_substeps(dt, max_step):
-    return max(1, int(np.ceil(dt / max_step)))
 
 
 @validate_params(
@@ -241,9 +238,8 @@ def make_duffing(
         x, v = X[:, 0], X[:, 1]
         return np.column_stack([v, -delta * v - x * (beta + alpha * x**2)])
 
-    n_sub = _n_substeps(dt, 0.01)
     return _pairs(
-        lambda X: _rk4(rhs, X, dt, n_sub), [-2.0, -2.0], [2.0, 2.0], n_samples, sampling,
+        lambda X: _rk4(rhs, X, dt, 0.01), [-2.0, -2.0], [2.0, 2.0], n_samples, sampling,
         random_state,
     )
 
@@ -303,9 +299,8 @@ def make_lorenz(
         x, y, z = S[:, 0], S[:, 1], S[:, 2]
         return np.column_stack([sigma * (y - x), x * (rho - z) - y, x * y - beta * z])
 
-    n_sub = _n_substeps(dt, 0.005)
     return _pairs(
-        lambda X: _rk4(rhs, X, dt, n_sub), [-20.0, -30.0, 0.0], [20.0, 30.0, 50.0],
+        lambda X: _rk4(rhs, X, dt, 0.005), [-20.0, -30.0, 0.0], [20.0, 30.0, 50.0],
         n_samples, sampling, random_state,
     )
 
@@ -360,7 +355,7 @@ def make_pendulum(
         return np.column_stack([S[:, 1], -np.sin(S[:, 0])])
 
     def step(S):
-        S = _rk4(rhs, S, dt, _n_substeps(dt, 0.01))
+        S = _rk4(rhs, S, dt, 0.01)
         S[:, 0] = np.mod(S[:, 0] + np.pi, 2 * np.pi) - np.pi
         return S
 
