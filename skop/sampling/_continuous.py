@@ -27,11 +27,17 @@ from skop.sampling._univariate import ensemble_sampler, sample_squared
 from skop.sampling._validation import (
     check_count,
     check_n_draws,
+    check_volume_size,
     seeded_global_rng,
 )
 from skop.utils import draw_seed, resolve_device
 
 _METHODS = ("auto", "rejection", "ensemble")
+
+
+def _check_method(method):
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
 
 
 class _TensorDomain:
@@ -267,8 +273,7 @@ default=None
     ...                              random_state=0).shape
     (2, 6, 1)
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
+    _check_method(method)
     B, squeeze = check_n_draws(n_draws)
     dev = resolve_device(device)
     kind, dom, cand = _resolve(basis, n_features, dev)
@@ -332,8 +337,7 @@ default=None
     ...                               random_state=0).shape
     (8, 1)
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
+    _check_method(method)
     n_samples = check_count(n_samples, "n_samples")
     B, squeeze = check_n_draws(n_draws)
     dev = resolve_device(device)
@@ -343,10 +347,7 @@ default=None
             sample_volume_rescaled, dom, cand, n_samples, n_draws,
             random_state=random_state, device=dev,
         )
-    if n_samples < dom.m:
-        raise ValueError(
-            f"Volume-rescaled sampling needs n_samples >= m = {dom.m}, got {n_samples}."
-        )
+    check_volume_size(n_samples, dom.m)
     with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = torch.cat(
             [dom.dpp_points(B, method), dom.christoffel_points((B, n_samples - dom.m))],
@@ -402,8 +403,7 @@ default=None
     ...                               random_state=0).shape
     (8, 1)
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
+    _check_method(method)
     n_repeats = check_count(n_repeats, "n_repeats")
     B, squeeze = check_n_draws(n_draws)
     dev = resolve_device(device)

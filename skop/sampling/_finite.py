@@ -12,6 +12,7 @@ from skop.sampling._validation import (
     as_feature_tensor,
     check_count,
     check_n_draws,
+    check_volume_size,
     finish_indices,
 )
 from skop.utils import resolve_device, torch_generator
@@ -260,10 +261,7 @@ def sample_volume_rescaled(
     dev = resolve_device(device)
     Qt, norms2, is_tensor = as_feature_tensor(Q, dev, check_input=check_input)
     m = Qt.shape[1]
-    if n_samples < m:
-        raise ValueError(
-            f"Volume-rescaled sampling needs n_samples >= m = {m}, got {n_samples}."
-        )
+    check_volume_size(n_samples, m)
     gen = torch_generator(random_state, dev)
     with torch.inference_mode():
         dpp = _dpp_indices(Qt, norms2, B, gen)

@@ -128,6 +128,14 @@ def check_count(value, name, minimum=1):
     return int(value)
 
 
+def check_volume_size(n_samples, m):
+    """Volume-rescaled sampling draws ``m`` DPP points plus i.i.d. ones."""
+    if n_samples < m:
+        raise ValueError(
+            f"Volume-rescaled sampling needs n_samples >= m = {m}, got {n_samples}."
+        )
+
+
 @contextlib.contextmanager
 def seeded_global_rng(seed, device):
     """Seed torch's global RNG for a block and restore the caller's state.
