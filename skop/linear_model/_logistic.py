@@ -297,6 +297,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 "The sample weights sum to zero: there is nothing to fit. Pass at "
                 "least one sample with a positive weight."
             )
+        if self.max_iter == 0:
+            return theta0, 0
         X_t = _tensor(X, device)
         if binary:
             target = _tensor(y_idx, device)
@@ -308,8 +310,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         coef = _tensor(theta0[:, :n_features], device)
         intercept = _tensor(theta0[:, -1], device) if self.fit_intercept else None
         params = [coef] if intercept is None else [coef, intercept]
-        if self.max_iter == 0:
-            return theta0, 0
         optimizer = torch.optim.LBFGS(
             params,
             lr=1.0,
