@@ -269,8 +269,11 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         return priors
 
     # -------------------------------------------------------------- predict
-    def _decision_parts(self, X, device, quadratic=False):
-        """Linear scores (and the class-independent quadratic term if asked)."""
+    def _decision_parts(self, X, quadratic=False):
+        """Linear scores (and the class-independent quadratic term if asked) of raw ``X``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        device = _compute_device(self.device)
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
         coef, intercept = K.linear_form(self.theta_, self.var_, log_prior)
@@ -286,10 +289,6 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
                 quad[block] = K.to_numpy(K.quadratic_term(X_block, var))
         return scores, quad
 
-    def _validated(self, X):
-        check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-
     def predict_joint_log_proba(self, X):
         """Log of ``P(x, y = k)`` for every class: the full Gaussian joint density.
 
@@ -303,18 +302,14 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         jll : ndarray of shape (n_samples, n_classes)
             Joint log-likelihood per class, in the order of ``classes_``.
         """
-        X = self._validated(X)
-        scores, quad = self._decision_parts(
-            X, _compute_device(self.device), quadratic=True
-        )
+        scores, quad = self._decision_parts(X, quadratic=True)
         log_norm = -0.5 * np.sum(np.log(2.0 * np.pi * self.var_))
         return scores + (quad + log_norm)[:, None]
 
     def _log_proba(self, X):
         # The quadratic term is the same for every class and cancels in the
         # normalisation, so only the linear scores are needed.
-        X = self._validated(X)
-        scores, _ = self._decision_parts(X, _compute_device(self.device))
+        scores, _ = self._decision_parts(X)
         return scores - logsumexp(scores, axis=1, keepdims=True)
 
     def predict(self, X):
@@ -330,8 +325,7 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Predicted class labels.
         """
-        X = self._validated(X)
-        scores, _ = self._decision_parts(X, _compute_device(self.device))
+        scores, _ = self._decision_parts(X)
         return self.classes_[np.argmax(scores, axis=1)]
 
     def predict_log_proba(self, X):
