@@ -33,9 +33,13 @@ class _TensorProductBasis(TransformerMixin, BaseEstimator):
         "index_set": [StrOptions(set(INDEX_SETS))],
     }
 
-    def _families(self, n_features):
-        """One univariate family per input dimension (validated)."""
+    def _family(self):
+        """The univariate family of every coordinate (validated)."""
         raise NotImplementedError
+
+    def _families(self, n_features):
+        """One univariate family per input dimension."""
+        return [self._family()] * n_features
 
     def _fixed_n_features(self):
         """Input dimension fixed by the parameters, or None."""
@@ -133,9 +137,6 @@ class _TensorProductBasis(TransformerMixin, BaseEstimator):
         return np.asarray(out, dtype=object)
 
 
-
-
-
 class LegendreFeatures(_TensorProductBasis):
     """Orthonormal Legendre polynomials for the uniform measure on a box.
 
@@ -210,8 +211,8 @@ default="total_degree"
         self.index_set = index_set
         self.bounds = bounds
 
-    def _families(self, n_features):
-        return [Legendre(*check_bounds(self.bounds))] * n_features
+    def _family(self):
+        return Legendre(*check_bounds(self.bounds))
 
 
 class ChebyshevFeatures(_TensorProductBasis):
@@ -275,8 +276,8 @@ default="total_degree"
         self.index_set = index_set
         self.bounds = bounds
 
-    def _families(self, n_features):
-        return [Chebyshev(*check_bounds(self.bounds))] * n_features
+    def _family(self):
+        return Chebyshev(*check_bounds(self.bounds))
 
 
 class HermiteFeatures(_TensorProductBasis):
@@ -346,8 +347,8 @@ default="total_degree"
         self.loc = loc
         self.scale = scale
 
-    def _families(self, n_features):
-        return [Hermite(*check_loc_scale(self.loc, self.scale))] * n_features
+    def _family(self):
+        return Hermite(*check_loc_scale(self.loc, self.scale))
 
 
 class FourierFeatures(_TensorProductBasis):
@@ -414,16 +415,16 @@ default="total_degree"
         self.index_set = index_set
         self.bounds = bounds
 
-    def _families(self, n_features):
-        return [Fourier(*check_bounds(self.bounds))] * n_features
+    def _family(self):
+        return Fourier(*check_bounds(self.bounds))
 
 
-_BASIS_FAMILY = {
-    LegendreFeatures: lambda b: Legendre(*check_bounds(b.bounds)),
-    ChebyshevFeatures: lambda b: Chebyshev(*check_bounds(b.bounds)),
-    HermiteFeatures: lambda b: Hermite(*check_loc_scale(b.loc, b.scale)),
-    FourierFeatures: lambda b: Fourier(*check_bounds(b.bounds)),
-}
+_SINGLE_FAMILY_BASES = (
+    LegendreFeatures,
+    ChebyshevFeatures,
+    HermiteFeatures,
+    FourierFeatures,
+)
 
 
 def _family_from_spec(spec):
@@ -436,9 +437,8 @@ def _family_from_spec(spec):
                 "FourierFeatures instance."
             )
         return FAMILIES[spec]()
-    for cls, make in _BASIS_FAMILY.items():
-        if type(spec) is cls:
-            return make(spec)
+    if type(spec) in _SINGLE_FAMILY_BASES:
+        return spec._family()
     raise ValueError(
         f"Each family must be a name in {sorted(FAMILIES)} or a LegendreFeatures / "
         f"ChebyshevFeatures / HermiteFeatures / FourierFeatures instance, got {spec!r}."
