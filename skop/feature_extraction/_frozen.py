@@ -167,7 +167,7 @@ class FrozenFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         np_dtype, torch_dtype = _DTYPES[self.dtype]
         X = validate_data(self, X, allow_nd=True, dtype=np_dtype)
         self._sample_shape = X.shape[1:]
-        self._reshape_to(X.shape[1:])
+        self._module_input_shape = self._reshape_to(X.shape[1:])
         self.device_ = resolve_device(self.device)
         module = _resolve_module(self.module)
         if isinstance(module, torch.nn.Module):
@@ -193,13 +193,12 @@ class FrozenFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     def _forward(self, X):
         """Run the frozen module over ``X`` in batches; returns numpy features."""
         np_dtype, torch_dtype = _DTYPES[self.dtype]
-        shape = self._reshape_to(X.shape[1:])
         outputs = []
         with torch.inference_mode():
             for start in range(0, X.shape[0], self.batch_size):
                 block = np.ascontiguousarray(X[start : start + self.batch_size])
                 batch = torch.as_tensor(block.copy() if not block.flags.writeable else block)
-                batch = batch.to(self.device_, torch_dtype).reshape(-1, *shape)
+                batch = batch.to(self.device_, torch_dtype).reshape(-1, *self._module_input_shape)
                 out = batch if self.module_ is None else self.module_(batch)
                 if not isinstance(out, torch.Tensor):
                     raise ValueError(
