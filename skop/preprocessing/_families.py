@@ -22,6 +22,20 @@ import numbers
 import torch
 
 
+def _three_term(s, n_terms, step):
+    """Stack ``p_0 = 1``, ``p_1 = s`` and ``p_{n+1} = step(n, p_n, p_{n-1})``.
+
+    Returns the first ``n_terms`` values along a new last axis.
+    """
+    out = torch.empty(*s.shape, n_terms, dtype=s.dtype, device=s.device)
+    out[..., 0] = 1.0
+    if n_terms > 1:
+        out[..., 1] = s
+    for n in range(1, n_terms - 1):
+        out[..., n + 1] = step(n, out[..., n], out[..., n - 1])
+    return out
+
+
 class _Family:
     """Base class: a univariate orthonormal family with its measure."""
 
@@ -81,15 +95,10 @@ class Legendre(_Interval):
 
     def evaluate(self, x, n_terms):
         s = self.to_reference(x)
-        out = torch.empty(*s.shape, n_terms, dtype=s.dtype, device=s.device)
-        out[..., 0] = 1.0
-        if n_terms > 1:
-            out[..., 1] = s
-        for n in range(1, n_terms - 1):
-            # (n + 1) P_{n+1} = (2n + 1) s P_n - n P_{n-1}
-            out[..., n + 1] = (
-                (2 * n + 1) * s * out[..., n] - n * out[..., n - 1]
-            ) / (n + 1)
+        # (n + 1) P_{n+1} = (2n + 1) s P_n - n P_{n-1}
+        out = _three_term(
+            s, n_terms, lambda n, p, q: ((2 * n + 1) * s * p - n * q) / (n + 1)
+        )
         n = torch.arange(n_terms, dtype=s.dtype, device=s.device)
         scale = torch.sqrt(2.0 * n + 1)
         return out * scale
@@ -103,12 +112,7 @@ class Chebyshev(_Interval):
 
     def evaluate(self, x, n_terms):
         s = self.to_reference(x)
-        out = torch.empty(*s.shape, n_terms, dtype=s.dtype, device=s.device)
-        out[..., 0] = 1.0
-        if n_terms > 1:
-            out[..., 1] = s
-        for n in range(1, n_terms - 1):
-            out[..., n + 1] = 2 * s * out[..., n] - out[..., n - 1]
+        out = _three_term(s, n_terms, lambda n, p, q: 2 * s * p - q)
         out[..., 1:] *= math.sqrt(2.0)
         return out
 
@@ -135,16 +139,10 @@ class Hermite(_Family):
 
     def evaluate(self, x, n_terms):
         z = self.to_reference(x)
-        out = torch.empty(*z.shape, n_terms, dtype=z.dtype, device=z.device)
-        out[..., 0] = 1.0
-        if n_terms > 1:
-            out[..., 1] = z
-        for n in range(1, n_terms - 1):
-            # orthonormal form of He_{n+1} = z He_n - n He_{n-1}
-            out[..., n + 1] = (
-                z * out[..., n] - math.sqrt(n) * out[..., n - 1]
-            ) / math.sqrt(n + 1)
-        return out
+        # orthonormal form of He_{n+1} = z He_n - n He_{n-1}
+        return _three_term(
+            z, n_terms, lambda n, p, q: (z * p - math.sqrt(n) * q) / math.sqrt(n + 1)
+        )
 
 
 class Fourier(_Interval):
