@@ -187,9 +187,11 @@ def _pseudospectrum(B, UD, flat, device, batch_size):
     out = np.empty(flat.shape, dtype=np.float64)
     for start in range(0, flat.size, batch_size):
         zt = torch.as_tensor(flat[start : start + batch_size], device=device)[:, None, None]
-        H = L[None] - zt * P.conj().T[None] - zt.conj() * P[None] + (zt.abs() ** 2) * D2[None]
+        az = zt.abs()
+        H = L[None] - zt * P.conj().T[None] - zt.conj() * P[None] + (az**2) * D2[None]
         tau2 = torch.linalg.eigvalsh(H)[:, 0].clamp_min(0)
-        scale = norms[0] + 2 * zt.abs().ravel() * norms[1] + zt.abs().ravel() ** 2 * norms[2]
+        az = az.ravel()
+        scale = norms[0] + 2 * az * norms[1] + az**2 * norms[2]
         tau = tau2.sqrt()
         redo = torch.nonzero(tau < 1e-3 * scale.sqrt()).ravel()
         if redo.numel():
