@@ -27,7 +27,13 @@ from skop.sampling import (
 from skop.sampling._continuous import basis_size
 from skop.utils import resolve_device
 
-_SAMPLINGS = ("dpp", "dpp_repeat", "volume", "iid")
+# sampling -> (sampler of rows of an orthonormal Q, sampler of a basis's domain)
+_SAMPLERS = {
+    "dpp": (sample_projection_dpp, sample_projection_dpp_points),
+    "dpp_repeat": (sample_dpp_repetitions, sample_dpp_repetitions_points),
+    "volume": (sample_volume_rescaled, sample_volume_rescaled_points),
+    "iid": (sample_christoffel, sample_christoffel_points),
+}
 # Features of the pool that are dependent up to this relative tolerance are
 # rejected: the least-squares problem would be ill-posed.
 _RANK_TOL = 1e-10
@@ -154,7 +160,7 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "basis": [HasMethods(["fit", "transform"]), callable, None],
-        "sampling": [StrOptions(set(_SAMPLINGS))],
+        "sampling": [StrOptions(set(_SAMPLERS))],
         "n_samples": [
             Interval(Integral, 1, None, closed="left"),
             Interval(Real, 0, None, closed="neither"),
@@ -212,6 +218,14 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
             )
         return n
 
+    def _size_args(self, m, n):
+        """Size argument of the sampler for ``n`` points: none, repeats or ``n``."""
+        if self.sampling == "dpp":
+            return ()
+        if self.sampling == "dpp_repeat":
+            return (n // m,)
+        return (n,)
+
     # -- pool mode -----------------------------------------------------------
     def _pool_basis(self, X, y=None):
         """Fitted feature map, orthonormal pool features, ``R`` and kept mask."""
@@ -225,19 +239,14 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
 
     def _select(self, Q, n):
         """Row indices of the pool chosen by the sampler (Q orthonormal)."""
-        m = Q.shape[1]
-        kwargs = dict(
+        sampler, _ = _SAMPLERS[self.sampling]
+        return sampler(
+            Q,
+            *self._size_args(Q.shape[1], n),
             random_state=self.random_state,
             device=resolve_device(self.device),
             check_input=False,
         )
-        if self.sampling == "dpp":
-            return sample_projection_dpp(Q, **kwargs)
-        if self.sampling == "dpp_repeat":
-            return sample_dpp_repetitions(Q, n // m, **kwargs)
-        if self.sampling == "volume":
-            return sample_volume_rescaled(Q, n, **kwargs)
-        return sample_christoffel(Q, n, **kwargs)
 
     def _pool_problem(self, X, y=None):
         """Everything fit needs from the pool: basis, ``Psi``, ``R``, indices."""
@@ -318,18 +327,14 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         basis = self._design_basis()
         m = basis_size(basis, n_features)
         n = self._n_points(m, self.n_samples if n_samples is None else n_samples)
-        kwargs = dict(
+        _, sampler = _SAMPLERS[self.sampling]
+        return sampler(
+            basis,
+            *self._size_args(m, n),
             n_features=n_features,
             random_state=self.random_state,
             device=resolve_device(self.device),
         )
-        if self.sampling == "dpp":
-            return sample_projection_dpp_points(basis, **kwargs)
-        if self.sampling == "dpp_repeat":
-            return sample_dpp_repetitions_points(basis, n // m, **kwargs)
-        if self.sampling == "volume":
-            return sample_volume_rescaled_points(basis, n, **kwargs)
-        return sample_christoffel_points(basis, n, **kwargs)
 
     # -- fit / predict -------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=False)
