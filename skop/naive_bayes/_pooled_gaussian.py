@@ -306,12 +306,6 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         log_norm = -0.5 * np.sum(np.log(2.0 * np.pi * self.var_))
         return scores + (quad + log_norm)[:, None]
 
-    def _log_proba(self, X):
-        # The quadratic term is the same for every class and cancels in the
-        # normalisation, so only the linear scores are needed.
-        scores, _ = self._decision_parts(X)
-        return scores - logsumexp(scores, axis=1, keepdims=True)
-
     def predict(self, X):
         """Predict the most probable class of each sample.
 
@@ -341,7 +335,10 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log posterior probabilities, in the order of ``classes_``.
         """
-        return self._log_proba(X)
+        # The quadratic term is the same for every class and cancels in the
+        # normalisation, so only the linear scores are needed.
+        scores, _ = self._decision_parts(X)
+        return scores - logsumexp(scores, axis=1, keepdims=True)
 
     def predict_proba(self, X):
         """Posterior probability of each class for each sample.
@@ -356,7 +353,7 @@ class PooledGaussianNB(ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Posterior probabilities, in the order of ``classes_``; rows sum to 1.
         """
-        return np.exp(self._log_proba(X))
+        return np.exp(self.predict_log_proba(X))
 
 
 def _index(y_idx, device):
