@@ -249,13 +249,13 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         )
 
     def _pool_problem(self, X, y=None):
-        """Everything fit needs from the pool: basis, ``Psi``, ``R``, indices."""
+        """Everything fit needs from the pool: basis, ``Psi``, ``R``, kept, indices."""
         # Psi = Phi R^{-1} is orthonormal on the pool: k_m(x_i) = ||Psi_i||^2.
         basis_, Psi, R, keep = self._pool_basis(X, y)
         N, m = Psi.shape
         n = self._n_points(m, self.n_samples)
         idx = self._select(Psi / math.sqrt(N), n)
-        return basis_, Psi, (R, keep), np.asarray(idx, dtype=np.intp)
+        return basis_, Psi, R, keep, np.asarray(idx, dtype=np.intp)
 
     def select(self, X):
         """Rows of the pool ``X`` that :meth:`fit` would use (pool mode).
@@ -278,7 +278,7 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         if self.mode != "pool":
             raise ValueError("select() picks rows of a pool; set mode='pool'.")
         X = check_array(X, dtype=np.float64)
-        return self._pool_problem(X)[3]
+        return self._pool_problem(X)[-1]
 
     # -- design mode ---------------------------------------------------------
     def _design_basis(self):
@@ -356,14 +356,14 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         if self.mode == "pool":
-            basis_, Psi, R, idx = self._pool_problem(X, y)
+            basis_, Psi, R, keep, idx = self._pool_problem(X, y)
             Psi_s, y_s = Psi[idx], y[idx]
             self.sample_indices_ = idx
             self.design_ = X[idx]
         else:
             basis_ = clone(self._design_basis()).fit(X, y)
             Psi_s = apply_feature_map(basis_, X, what="basis")
-            R = None
+            R = keep = None
             if X.shape[0] < Psi_s.shape[1]:
                 raise ValueError(
                     f"Got n_samples = {X.shape[0]} design points for m = "
@@ -384,7 +384,6 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         if R is None:
             self.coef_ = a
         else:
-            R, keep = R
             self.coef_ = np.zeros(keep.shape[0])
             self.coef_[keep] = np.linalg.solve(R, a)
         self.basis_ = basis_
