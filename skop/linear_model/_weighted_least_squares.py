@@ -39,8 +39,9 @@ _SAMPLERS = {
 _RANK_TOL = 1e-10
 
 
-def _default_basis():
-    return LegendreFeatures(degree=1)
+def _basis_or_default(basis):
+    """The ``basis`` parameter, ``None`` meaning ``LegendreFeatures(degree=1)``."""
+    return LegendreFeatures(degree=1) if basis is None else basis
 
 
 class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
@@ -229,7 +230,7 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
     # -- pool mode -----------------------------------------------------------
     def _pool_basis(self, X, y=None):
         """Fitted feature map, orthonormal pool features, ``R`` and kept mask."""
-        basis = _default_basis() if self.basis is None else self.basis
+        basis = _basis_or_default(self.basis)
         basis_ = clone(basis).fit(X, y) if hasattr(basis, "fit") else basis
         Phi = apply_feature_map(basis_, X, what="basis")
         R, keep, Psi = orthonormalize(
@@ -282,7 +283,7 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
 
     # -- design mode ---------------------------------------------------------
     def _design_basis(self):
-        basis = _default_basis() if self.basis is None else self.basis
+        basis = _basis_or_default(self.basis)
         if isinstance(basis, OrthonormalFeatures):
             raise ValueError(
                 "In mode='design', fitting would re-orthonormalise OrthonormalFeatures "
