@@ -33,6 +33,12 @@ from skop.sampling._ensembles import (
 
 _LEGENDRE_REF = Legendre(-1.0, 1.0)
 _HERMITE_REF = Hermite(0.0, 1.0)
+_FOURIER_REF = Fourier(0.0, 1.0)
+
+
+def _phi(ref, x, j):
+    """Value of function ``j[i]`` of the family ``ref`` at ``x[i]``, for each ``i``."""
+    return ref.evaluate(x, int(j.max()) + 1).gather(1, j[:, None])[:, 0]
 
 
 def _rejection(j, propose, accept_prob):
@@ -55,7 +61,7 @@ def _legendre_squared(j):
         return torch.cos(math.pi * u)
 
     def accept(s, jp):
-        p = _LEGENDRE_REF.evaluate(s, int(jp.max()) + 1).gather(1, jp[:, None])[:, 0]
+        p = _phi(_LEGENDRE_REF, s, jp)
         ratio = p.square() * math.pi * torch.sqrt((1 - s.square()).clamp_min(0)) / 2
         return ratio / 3.0
 
@@ -73,13 +79,11 @@ def _chebyshev_squared(j):
 
 
 def _fourier_squared(j):
-    ref = Fourier(0.0, 1.0)
-
     def propose(jp):
         return torch.rand(jp.shape, dtype=torch.float64, device=jp.device)
 
     def accept(t, jp):
-        phi = ref.evaluate(t, int(jp.max()) + 1).gather(1, jp[:, None])[:, 0]
+        phi = _phi(_FOURIER_REF, t, jp)
         return torch.where(jp == 0, 1.0, phi.square() / 2)
 
     return _rejection(j, propose, accept)
