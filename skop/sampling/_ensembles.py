@@ -56,12 +56,11 @@ def jacobi_ensemble(m, a, b, n_draws, *, dtype=torch.float64, device="cpu"):
     -------
     points : torch.Tensor of shape (n_draws, m)
     """
-    ref = torch.empty(0, dtype=dtype, device=device)
     k = torch.arange(m - 1, -1, -1, dtype=dtype, device=device)  # m - i, i = 1..m
     k = k.expand(n_draws, m)
     c_odd = _beta(a + k, b + k)
     c_even = _beta(k[:, :-1], a + b + k[:, 1:])
-    zero = torch.zeros(n_draws, 1, dtype=ref.dtype, device=device)
+    zero = torch.zeros(n_draws, 1, dtype=dtype, device=device)
     xi_odd = (1 - torch.cat([zero, c_even], dim=1)) * c_odd
     xi_even = (1 - c_odd[:, :-1]) * c_even
     diag = torch.cat([zero, xi_even], dim=1) + xi_odd
