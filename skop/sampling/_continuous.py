@@ -28,9 +28,8 @@ from skop.sampling._validation import (
     check_count,
     check_n_draws,
     check_volume_size,
-    seeded_global_rng,
 )
-from skop.utils import draw_seed, resolve_device
+from skop.utils import draw_seed, resolve_device, torch_rng
 
 _METHODS = ("auto", "rejection", "ensemble")
 
@@ -206,7 +205,7 @@ default=None
             sample_christoffel, dom, cand, n_samples, n_draws,
             random_state=random_state, device=dev,
         )
-    with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
+    with torch_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = dom.christoffel_points((B, n_samples))
     return _finish(X, squeeze)
 
@@ -282,7 +281,7 @@ default=None
             sample_projection_dpp, dom, cand, n_draws,
             random_state=random_state, device=dev,
         )
-    with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
+    with torch_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = dom.dpp_points(B, method)
     return _finish(X, squeeze)
 
@@ -348,7 +347,7 @@ default=None
             random_state=random_state, device=dev,
         )
     check_volume_size(n_samples, dom.m)
-    with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
+    with torch_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = torch.cat(
             [dom.dpp_points(B, method), dom.christoffel_points((B, n_samples - dom.m))],
             dim=1,
@@ -413,7 +412,7 @@ default=None
             sample_dpp_repetitions, dom, cand, n_repeats, n_draws,
             random_state=random_state, device=dev,
         )
-    with seeded_global_rng(draw_seed(random_state), dev), torch.inference_mode():
+    with torch_rng(draw_seed(random_state), dev), torch.inference_mode():
         X = dom.dpp_points(B * n_repeats, method)
     X = X.reshape(B, n_repeats * dom.m, dom.d)
     return _finish(X, squeeze)

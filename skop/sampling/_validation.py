@@ -1,12 +1,10 @@
 """Input checks shared by the samplers: orthonormal matrices, sizes, draws."""
 
-import contextlib
 import numbers
 
 import numpy as np
 import torch
 
-from skop.utils import torch_rng
 
 # Relative tolerance on ||Q^T Q - I|| for a matrix to count as orthonormal.
 ORTHONORMAL_TOL = 1e-6
@@ -134,26 +132,6 @@ def check_volume_size(n_samples, m):
         raise ValueError(
             f"Volume-rescaled sampling needs n_samples >= m = {m}, got {n_samples}."
         )
-
-
-@contextlib.contextmanager
-def seeded_global_rng(seed, device):
-    """Seed torch's global RNG for a block and restore the caller's state.
-
-    Needed where torch has no ``generator=`` argument (Gamma variables). On CPU
-    this forks only the default generator, which is much cheaper than
-    ``torch.manual_seed`` (that also seeds every accelerator backend).
-    """
-    if torch.device(device).type != "cpu":
-        with torch_rng(seed, device):
-            yield
-        return
-    state = torch.get_rng_state()
-    torch.default_generator.manual_seed(seed)
-    try:
-        yield
-    finally:
-        torch.set_rng_state(state)
 
 
 def finish_indices(idx, squeeze, as_tensor):

@@ -51,18 +51,33 @@ def draw_seed(random_state):
 def torch_rng(seed, device="cpu"):
     """Run a block under a seeded torch global RNG, restoring the caller's state.
 
+    Only the generators the block can touch are seeded and restored: the CPU
+    default generator and, for a CUDA ``device``, that device's generator.
+    (``torch.manual_seed`` would seed every accelerator, and ``fork_rng``
+    saves each of them, which costs more than a small sampler call.)
+
     Parameters
     ----------
     seed : int
-        Seed for ``torch.manual_seed`` inside the block.
+        Seed of the generators inside the block.
     device : str or torch.device, default="cpu"
-        The device the block computes on; its CUDA generator is forked too.
+        The device the block computes on.
     """
     device = torch.device(device)
-    devices = [device] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices, device_type="cuda"):
-        torch.manual_seed(seed)
+    cpu_state = torch.get_rng_state()
+    cuda_index = None
+    if device.type == "cuda":
+        cuda_index = device.index if device.index is not None else torch.cuda.current_device()
+        cuda_state = torch.cuda.get_rng_state(cuda_index)
+        with torch.cuda.device(cuda_index):
+            torch.cuda.manual_seed(seed)
+    torch.default_generator.manual_seed(seed)
+    try:
         yield
+    finally:
+        torch.set_rng_state(cpu_state)
+        if cuda_index is not None:
+            torch.cuda.set_rng_state(cuda_state, cuda_index)
 
 
 def torch_generator(random_state, device="cpu"):
