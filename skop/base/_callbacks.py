@@ -21,11 +21,14 @@ class DivergenceGuard(Callback):
     """
 
     def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
-        if loss is not None and not torch.isfinite(loss).all():
-            epoch = len(net.history)
+        # skorch has already recorded the batch loss as a Python float (its own
+        # host sync); reading it back costs no second device synchronisation.
+        key = "train_loss" if training else "valid_loss"
+        value = net.history[-1, "batches", -1].get(key)
+        if value is not None and not math.isfinite(value):
             raise TrainingDiverged(
-                f"loss became {float(loss.detach().reshape(-1)[0])} "
-                f"at epoch {epoch} ({'training' if training else 'validation'} batch)"
+                f"loss became {value} at epoch {len(net.history)} "
+                f"({'training' if training else 'validation'} batch)"
             )
 
 
@@ -113,3 +116,56 @@ class EpochProgressBar(Callback):
         state = self.__dict__.copy()
         state["bar_"] = None
         return state
+
+
+class PostStep(Callback):
+    """Call ``fn(module)`` after every optimizer step.
+
+    For constraints the optimizer does not know about, e.g. clamping the
+    weights of an input-convex network to be non-negative.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(module)``; must be picklable (a module-level function or an
+        object) because it is kept with the fitted net.
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def on_batch_end(self, net, training=None, **kwargs):
+        if training:
+            with torch.no_grad():
+                self.fn(net.module_)
+
+
+class ParamSchedule(Callback):
+    """Set an attribute of the criterion (or module) from the epoch number.
+
+    ``setattr(target, name, schedule(epoch, max_epochs))`` at the start of
+    every epoch, e.g. the decreasing ``gamma`` of a proximal-matching loss.
+
+    Parameters
+    ----------
+    name : str
+        Attribute to set.
+    schedule : callable
+        ``schedule(epoch, max_epochs) -> value``, epochs counted from 0 within
+        the current ``fit``; picklable.
+    on : {"criterion", "module"}, default="criterion"
+        Whose attribute.
+    """
+
+    def __init__(self, name, schedule, on="criterion"):
+        self.name = name
+        self.schedule = schedule
+        self.on = on
+
+    def on_train_begin(self, net, **kwargs):
+        self.first_epoch_ = len(net.history)
+
+    def on_epoch_begin(self, net, **kwargs):
+        epoch = len(net.history) - 1 - self.first_epoch_
+        target = net.criterion_ if self.on == "criterion" else net.module_
+        setattr(target, self.name, self.schedule(epoch, net.max_epochs))

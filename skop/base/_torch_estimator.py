@@ -3,9 +3,12 @@
 The estimator is a plain scikit-learn ``BaseEstimator``: ``__init__`` stores
 parameters, ``fit`` validates them and builds a skorch ``NeuralNet`` that owns
 the training loop, callbacks and device handling, kept as the fitted ``net_``.
-Subclasses only say which module to build and which loss to train it with.
+Subclasses say which module to build and which loss to train it with, and
+may override the hooks listed in :class:`BaseTorchEstimator` (data, batches,
+normalisation, callbacks, post-step constraints, inference).
 """
 
+import contextlib
 import copy
 import math
 import warnings
@@ -14,7 +17,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
@@ -26,12 +28,21 @@ from skop.base._callbacks import (
     DivergenceGuard,
     EpochProgressBar,
     KeepBestOnInterrupt,
+    PostStep,
     TrainingDiverged,
 )
-from skop.base._data import TensorBatches
+from skop.base._data import (
+    TensorBatches,
+    map_tensors,
+    n_samples,
+    take,
+    to_float_tensors,
+)
+from skop.base._net import PRECISIONS, SkopNet
 from skop.base._schedule import LR_SCHEDULES, OPTIMIZERS, lr_schedule_callback, resolve_optimizer
+from skop.nn._init import build_module
 from skop.nn.layers import Standardized
-from skop.utils import draw_seed, resolve_device, torch_rng
+from skop.utils import derive_seed, draw_seed, make_generator, resolve_device
 
 
 def channel_stats(t):
@@ -53,14 +64,37 @@ def _silent(*args, **kwargs):
     """A picklable sink that discards skorch's messages."""
 
 
+# Parameters that configure the optimizer: a warm start with changed values
+# builds a new optimizer (its state, e.g. Adam's moments, starts afresh).
+_OPTIMIZER_PARAMS = ("optimizer", "weight_decay", "optimizer_kwargs")
+
 class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
     """Training, seeding, device and precision policy shared by torch estimators.
 
-    Subclasses implement :meth:`_build_module` and :meth:`_build_criterion` and
-    call :meth:`_fit_arrays` / :meth:`_predict_array` with data already in the
+    Subclasses implement :meth:`_build_module` and :meth:`_build_criterion`,
+    run their ``fit`` body inside ``with self._fit_transaction():`` and call
+    :meth:`_fit_arrays` / :meth:`_predict_array` with data already in the
     module's layout. Everything else (normalisation, optimizer, schedules,
     early stopping, divergence and interrupt handling, progress display,
-    reproducibility) lives here once.
+    precision, reproducibility) lives here once.
+
+    Hooks a subclass may override, so that no estimator fakes data:
+
+    * data: ``_fit_arrays(X, y)`` takes a tensor tree (an array, or a dict /
+      tuple of arrays passed to the module as keyword / positional inputs)
+      and ``y=None`` for unsupervised fits; :func:`skop.base.pad_sets` turns
+      ragged sets into padded arrays and masks;
+    * :meth:`_batch_transform` -- a new batch at every step (noise from the
+      fit's generator, subsampled query points);
+    * :meth:`_normalization` -- input / output statistics, or ``None`` for a
+      side that must not be rescaled;
+    * :meth:`_build_criterion` receives the targets, so the loss can depend on
+      the data; :meth:`_training_callbacks` adds e.g. a
+      :class:`skop.base.ParamSchedule` for a loss parameter that changes by epoch;
+    * :meth:`_post_step` -- a constraint applied after every optimizer step;
+    * ``_inference_grad = True`` -- prediction with gradients enabled (a
+      prox that is a gradient); :meth:`_predict_batches` yields per-batch
+      outputs of any structure.
 
     Parameters
     ----------
@@ -74,6 +108,10 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         ``"sgd"`` uses Nesterov momentum 0.9.
     weight_decay : float, default=1e-4
         Weight decay passed to the optimizer.
+    optimizer_kwargs : dict or None, default=None
+        Further optimizer arguments (``{"betas": (0.9, 0.99)}``,
+        ``{"momentum": 0.5}``); a parameter like any other, so
+        ``GridSearchCV`` can tune it.
     lr_schedule : {"constant", "cosine", "step", "onecycle"}, default="cosine"
         Learning-rate schedule over the whole fit.
     early_stopping : bool, default=False
@@ -87,18 +125,32 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         Extra skorch callbacks (checkpoints, custom logging, ...). They are
         copied at each fit, so the objects passed in are never modified.
     warm_start : bool, default=False
-        Continue from the fitted weights (and normalisation) on the next ``fit``.
+        Continue from the fitted weights (and normalisation) on the next
+        ``fit``. Changed training parameters (``lr``, ``max_epochs``,
+        schedules, the loss) apply to the continuation; a changed optimizer,
+        ``weight_decay`` or ``optimizer_kwargs`` builds a new optimizer;
+        changed architecture parameters raise a ``ValueError``.
+    precision : {"float32", "bf16-mixed", "fp16-mixed"}, default="float32"
+        Training precision: float32, or automatic mixed precision with
+        bfloat16 / float16 (``torch.autocast``; fp16 adds loss scaling). Weights
+        stay float32; Fourier transforms always run in float32.
+    compile : bool, default=False
+        Compile the module with ``torch.compile`` (through skorch) for training.
     device : str, default="auto"
         ``"auto"`` trains on CUDA when available, else CPU; or ``"cpu"``, ``"cuda:0"``, ...
     inference_precision : {"auto", "float32", "float64"}, default="auto"
         Precision of ``predict``. ``"auto"`` is float64 on CPU, which makes a
-        prediction independent of the batch it is computed in, and float32 on
-        GPUs, where float64 is many times slower. Training is always float32.
+        prediction independent of the batch it is computed in (to rounding),
+        and float32 on GPUs, where float64 is many times slower.
     verbose : int, default=0
         0 silent, 1 a progress bar over epochs, 2 a table row per epoch.
     random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling and the validation split. The caller's
-        global torch and numpy random states are left untouched.
+        Seeds initialisation, shuffling, the validation split and batch noise,
+        each through its own ``torch.Generator``. The caller's global torch
+        and numpy random states are never used or changed. Two CPU fits with
+        the same int seed are bit-identical at the same torch thread count
+        (BLAS results may differ in the last bits between thread counts and
+        CPUs).
     """
 
     _parameter_constraints = {
@@ -107,35 +159,47 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "optimizer_kwargs": [dict, None],
         "lr_schedule": [StrOptions(set(LR_SCHEDULES))],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
+        "precision": [StrOptions(set(PRECISIONS))],
+        "compile": ["boolean"],
         "device": [str, torch.device],
         "inference_precision": [StrOptions({"auto", "float32", "float64"})],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
 
+    # Constructor parameters that determine the module; they cannot change
+    # under warm_start. Subclasses extend the tuple.
+    _module_params = ("compile",)
+    # Whether inference needs autograd (e.g. the output is a gradient).
+    _inference_grad = False
+
     @abstractmethod
     def __init__(self, *, max_epochs=100, batch_size=20, lr=1e-3, optimizer="adamw",
-                 weight_decay=1e-4, lr_schedule="cosine", early_stopping=False,
-                 validation_fraction=0.1, n_iter_no_change=10, callbacks=None,
-                 warm_start=False, device="auto", inference_precision="auto", verbose=0,
-                 random_state=None):
+                 weight_decay=1e-4, optimizer_kwargs=None, lr_schedule="cosine",
+                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
+                 callbacks=None, warm_start=False, precision="float32", compile=False,
+                 device="auto", inference_precision="auto", verbose=0, random_state=None):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
         self.weight_decay = weight_decay
+        self.optimizer_kwargs = optimizer_kwargs
         self.lr_schedule = lr_schedule
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.warm_start = warm_start
+        self.precision = precision
+        self.compile = compile
         self.device = device
         self.inference_precision = inference_precision
         self.verbose = verbose
@@ -144,18 +208,55 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
     # ---------------------------------------------------------------- hooks
     @abstractmethod
     def _build_module(self, X, y):
-        """Return a fresh torch module for standardised data shaped like ``X``, ``y``."""
+        """Return a fresh torch module for data shaped like ``X``, ``y`` (tensor trees).
+
+        Called under ``torch.device("meta")``: build only, draw nothing; the
+        base initialises every parameter from the fit's generator.
+        """
 
     @abstractmethod
     def _build_criterion(self, y, y_scale):
-        """Return the training loss module, for raw-unit targets ``y``."""
+        """Return the training loss for raw-unit targets ``y`` (``None`` if unsupervised)."""
+
+    def _normalization(self, X, y):
+        """``(x_stats, y_stats)`` for :class:`skop.nn.Standardized`.
+
+        Each side is ``None`` (not rescaled) or ``(loc, scale)``; for a dict
+        ``X`` the input side is a dict of name -> ``(loc, scale)`` or ``None``.
+        The default standardises every floating input and the targets per
+        channel (axis 1).
+        """
+        if isinstance(X, dict):
+            x_stats = {name: channel_stats(t) if t.is_floating_point() else None
+                       for name, t in X.items()}
+        else:
+            x_stats = channel_stats(X)
+        y_stats = channel_stats(y) if isinstance(y, torch.Tensor) else None
+        return x_stats, y_stats
+
+    def _batch_transform(self, generator):
+        """A ``transform(X_batch, y_batch) -> (X_batch, y_batch)`` for training batches, or None.
+
+        ``generator`` is the fit's own generator on the training device.
+        """
+        return None
+
+    def _training_callbacks(self):
+        """Extra ``(name, callback)`` pairs the method needs (e.g. a ParamSchedule)."""
+        return []
+
+    def _post_step(self):
+        """A picklable ``fn(module)`` applied after each optimizer step, or None."""
+        return None
 
     # ------------------------------------------------------------ properties
     @property
     def module_(self):
         """The trained torch module (raw inputs in, raw outputs out)."""
         check_is_fitted(self, "net_")
-        return self.net_.module_
+        module = self.net_.module_
+        # torch.compile wraps the module; the trained weights are the original's.
+        return getattr(module, "_orig_mod", module)
 
     @property
     def history_(self):
@@ -164,71 +265,146 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         return self.net_.history
 
     # ------------------------------------------------------------- training
-    def _fit_arrays(self, X, y):
-        """Train on ``X``, ``y`` (numpy, module layout). Sets the fitted state."""
-        self.device_ = resolve_device(self.device)
+    @contextlib.contextmanager
+    def _fit_transaction(self):
+        """All or nothing: a fit that raises leaves the estimator as it was.
+
+        Layout attributes, ``device_`` and the previous model (which a warm
+        start trains on a copy of) are restored when the body raises.
+        """
+        saved = self.__dict__.copy()
+        self._in_fit_transaction = True
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+        finally:
+            self.__dict__.pop("_in_fit_transaction", None)
+
+    def _fit_arrays(self, X, y=None):
+        """Train on ``X``, ``y`` (numpy / tensor trees, module layout). Sets the fitted state."""
+        if not self.__dict__.get("_in_fit_transaction"):
+            raise RuntimeError("_fit_arrays must run inside `with self._fit_transaction():`.")
+        device = resolve_device(self.device)
         seed = draw_seed(self.random_state)
-        Xt = torch.as_tensor(np.require(X, dtype=np.float32, requirements="CW"))
-        yt = torch.as_tensor(np.require(y, dtype=np.float32, requirements="CW"))
-        train, valid = self._split(Xt, yt, seed)
-        n_train = len(train[0])
+        X, y = to_float_tensors(X), to_float_tensors(y)
+        train, valid = self._split(X, y, seed)
+        n_train = n_samples(train[0])
         continuing = self.warm_start and hasattr(self, "net_")
         epochs_before = len(self.loss_curve_) if continuing else 0
-        with torch_rng(seed, self.device_):
-            if continuing:
-                net = self.net_
-                net.set_params(**self._net_training_params(n_train, valid))
-            else:
-                net = self._new_net(train, n_train, valid)
-            try:
-                net.partial_fit(*(t.to(self.device_) for t in train))
-            except TrainingDiverged as exc:
-                raise ValueError(
-                    f"{type(self).__name__} training diverged: {exc}. Lower the learning "
-                    f"rate (lr={self.lr:g}, try lr={self.lr / 10:g}), use lr_schedule='onecycle' "
-                    "for a warm-up, or check X and y for extreme values."
-                ) from None
+        # Each fit, and each warm-started continuation, shuffles and draws
+        # noise from its own streams: a continuation does not replay the first.
+        streams = (derive_seed(seed, "shuffle", epochs_before),
+                   derive_seed(seed, "batches", epochs_before))
+        if continuing:
+            net = self._continued_net(train, n_train, valid, device, streams)
+        else:
+            net = self._new_net(train, n_train, valid, device, seed, streams)
+        try:
+            net.partial_fit(*(map_tensors(lambda t: t.to(device), part) for part in train))
+        except TrainingDiverged as exc:
+            raise ValueError(
+                f"{type(self).__name__} training diverged: {exc}. Lower the learning "
+                f"rate (lr={self.lr:g}, try lr={self.lr / 10:g}), use lr_schedule='onecycle' "
+                "for a warm-up, or check X and y for extreme values."
+            ) from None
         self.net_ = net
+        self.device_ = device
+        self._fit_signature = {name: copy.deepcopy(getattr(self, name))
+                               for name in (*self._module_params, *_OPTIMIZER_PARAMS)}
+        self._inference_cache = None
         self._record_history(epochs_before)
         return self
 
     def _split(self, X, y, seed):
-        """Training and (for early stopping) validation tensors."""
+        """Training and (for early stopping) validation tensor trees."""
         if not self.early_stopping:
             return (X, y), None
-        n = len(X)
+        n = n_samples(X)
         n_valid = int(math.ceil(self.validation_fraction * n))
         if n_valid < 1 or n - n_valid < 1:
             raise ValueError(
                 f"early_stopping needs at least one training and one validation sample; "
                 f"got n_samples={n} with validation_fraction={self.validation_fraction}."
             )
-        order = torch.as_tensor(np.random.RandomState(seed).permutation(n))
+        order = torch.randperm(n, generator=make_generator(derive_seed(seed, "split")))
         valid_idx, train_idx = order[:n_valid], order[n_valid:]
-        return (X[train_idx], y[train_idx]), (X[valid_idx], y[valid_idx])
+        return (take(X, train_idx), take(y, train_idx)), (take(X, valid_idx), take(y, valid_idx))
 
-    def _new_net(self, train, n_train, valid):
+    def _wrap(self, core, X, y):
+        x_stats, y_stats = self._normalization(X, y)
+        y_loc, y_scale = y_stats if y_stats is not None else (None, None)
+        if isinstance(x_stats, dict):
+            return Standardized(core, y_loc=y_loc, y_scale=y_scale, inputs=x_stats)
+        x_loc, x_scale = x_stats if x_stats is not None else (None, None)
+        return Standardized(core, x_loc, x_scale, y_loc, y_scale)
+
+    def _new_net(self, train, n_train, valid, device, seed, streams):
         X, y = train
-        x_loc, x_scale = channel_stats(X)
-        y_loc, y_scale = channel_stats(y)
-        core = self._build_module(X, y)
-        module = Standardized(core, x_loc, x_scale, y_loc, y_scale)
-        optimizer, opt_kwargs = resolve_optimizer(self.optimizer, self.weight_decay)
-        net = NeuralNet(
+        core = build_module(lambda: self._build_module(X, y),
+                            make_generator(derive_seed(seed, "init")))
+        module = self._wrap(core, X, y)
+        net = SkopNet(
             module=module,
-            criterion=self._build_criterion(y, y_scale),
-            optimizer=optimizer,
+            criterion=self._build_criterion(y, module.y_scale),
             iterator_train=TensorBatches,
             iterator_train__shuffle=True,
             iterator_valid=TensorBatches,
-            device=str(self.device_),
+            device=str(device),
             predict_nonlinearity=None,
-            **{f"optimizer__{k}": v for k, v in opt_kwargs.items()},
-            **self._net_training_params(n_train, valid),
+            compile=self.compile,
+            **self._optimizer_params(),
+            **self._net_training_params(n_train, valid, device, streams),
         )
         return net.initialize()
 
-    def _net_training_params(self, n_train, valid):
+    def _continued_net(self, train, n_train, valid, device, streams):
+        """A copy of the fitted net, set up to continue (the fitted one stays intact)."""
+        self._check_warm_start_params()
+        if torch.device(self.net_.device) != device:
+            raise ValueError(
+                f"warm_start=True continues on the device of the previous fit "
+                f"({self.net_.device}); got device={self.device!r}. Set warm_start=False."
+            )
+        net = copy.deepcopy(self.net_)
+        params = self._net_training_params(n_train, valid, device, streams)
+        # skorch's set_params re-initialises components for prefixed keys and
+        # has none to re-initialise for the iterators': their arguments are
+        # plain attributes it reads when it builds each epoch's iterator.
+        for key in [k for k in params if k.startswith("iterator_")]:
+            setattr(net, key, params.pop(key))
+        net.set_params(**params)
+        # The loss may have changed; the normalisation is the first fit's.
+        net.criterion = self._build_criterion(train[1], getattr(self.module_, "y_scale", None))
+        net.initialize_criterion()
+        previous = self._fit_signature
+        if any(previous[name] != getattr(self, name) for name in _OPTIMIZER_PARAMS):
+            for key in [k for k in vars(net) if k.startswith("optimizer__")]:
+                delattr(net, key)
+            for key, value in self._optimizer_params().items():
+                setattr(net, key, value)
+            net.initialize_optimizer()
+        return net
+
+    def _check_warm_start_params(self):
+        changed = [name for name in self._module_params
+                   if self._fit_signature[name] != getattr(self, name)]
+        if changed:
+            desc = ", ".join(f"{name}={self._fit_signature[name]!r} -> {getattr(self, name)!r}"
+                             for name in changed)
+            raise ValueError(
+                f"warm_start=True cannot change the architecture ({desc}): the fitted "
+                "weights would not fit it. Restore the previous values or set warm_start=False."
+            )
+
+    def _optimizer_params(self):
+        optimizer, kwargs = resolve_optimizer(self.optimizer, self.weight_decay)
+        kwargs.update(self.optimizer_kwargs or {})
+        return {"optimizer": optimizer, **{f"optimizer__{k}": v for k, v in kwargs.items()}}
+
+    def _net_training_params(self, n_train, valid, device, streams):
         """The skorch parameters that may change between (warm-started) fits."""
         batch_size = min(self.batch_size, n_train)
         n_batches = math.ceil(n_train / batch_size)
@@ -241,21 +417,29 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             callbacks.append(("early_stopping", EarlyStopping(
                 patience=self.n_iter_no_change, load_best=True,
                 sink=print if self.verbose >= 2 else _silent)))
+        post_step = self._post_step()
+        if post_step is not None:
+            callbacks.append(("post_step", PostStep(post_step)))
+        callbacks.extend(self._training_callbacks())
         if self.verbose == 1:
             callbacks.append(("progress_bar", EpochProgressBar(desc=type(self).__name__)))
         callbacks.extend(copy.deepcopy(list(self.callbacks or [])))
-        params = dict(
+        shuffle_seed, batch_seed = streams
+        return dict(
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=batch_size,
             callbacks=callbacks,
+            iterator_train__generator=make_generator(shuffle_seed),
+            iterator_train__transform=self._batch_transform(make_generator(batch_seed, device)),
+            iterator_valid__transform=None,
             train_split=None if valid is None else predefined_split(
-                Dataset(*(t.to(self.device_) for t in valid))),
+                Dataset(*(map_tensors(lambda t: t.to(device), part) for part in valid))),
             warm_start=True,
+            precision=self.precision,
             # skorch's PrintLog writes its per-epoch table only when verbose.
             verbose=int(self.verbose >= 2),
         )
-        return params
 
     def _record_history(self, epochs_before):
         rows = [r for r in self.net_.history if "train_loss" in r]
@@ -271,24 +455,64 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             return torch.float64 if self.device_.type == "cpu" else torch.float32
         return getattr(torch, self.inference_precision)
 
-    def _predict_array(self, X):
-        """Run the trained module on ``X`` (numpy, module layout) -> float64 numpy."""
+    def _inference_module(self):
+        """The fitted module in the inference dtype, cast once and cached."""
+        dtype = self._inference_dtype()
+        module = self.module_
+        if dtype == torch.float32:
+            return module
+        cached = self.__dict__.get("_inference_cache")
+        if cached is None or cached[0] is not module or cached[1] != dtype:
+            # A private copy: the fitted module keeps training in float32.
+            cached = (module, dtype, copy.deepcopy(module).to(dtype).eval())
+            self._inference_cache = cached
+        return cached[2]
+
+    def _predict_batches(self, X):
+        """Run the trained module on ``X`` (numpy / tensor tree, module layout), batch by batch.
+
+        Yields each batch's output (a tensor or a tree of them) as float64 on
+        the CPU. Gradients are enabled when ``_inference_grad`` is set.
+        """
         check_is_fitted(self, "net_")
         dtype = self._inference_dtype()
-        module = self.net_.module_
-        if dtype != torch.float32:
-            # A private copy: the fitted module keeps training in float32.
-            module = copy.deepcopy(module).to(dtype)
+        module = self._inference_module()
         was_training = module.training
         module.eval()
-        Xt = torch.as_tensor(np.require(X, dtype=np.float64, requirements="CW")).to(dtype)
+        X = to_float_tensors(X, dtype)
+        pinned = self.device_.type == "cuda"
         batch = max(4 * self.batch_size, 64)
-        outputs = []
+        grad = torch.enable_grad() if self._inference_grad else torch.no_grad()
+
+        def to_device(t):
+            return (t.pin_memory() if pinned else t).to(self.device_, non_blocking=pinned)
+
         try:
-            with torch.no_grad():
-                for start in range(0, len(Xt), batch):
-                    chunk = Xt[start:start + batch].to(self.device_)
-                    outputs.append(module(chunk).to("cpu", torch.float64))
+            with grad:
+                for start in range(0, n_samples(X), batch):
+                    chunk = map_tensors(to_device, take(X, slice(start, start + batch)))
+                    out = module(**chunk) if isinstance(chunk, dict) else module(chunk)
+                    yield map_tensors(lambda t: t.detach().to("cpu", torch.float64), out)
         finally:
             module.train(was_training)
+
+    def _predict_array(self, X):
+        """Run the trained module on ``X`` (module layout) -> one float64 numpy array."""
+        outputs = list(self._predict_batches(X))
         return torch.cat(outputs).numpy() if outputs else np.empty((0,))
+
+    # ------------------------------------------------------------ pickling
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_inference_cache", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        device = self.__dict__.get("device_")
+        if device is not None and device.type == "cuda" and not torch.cuda.is_available():
+            # skorch has already mapped the weights to the CPU; follow it.
+            warnings.warn(
+                f"{type(self).__name__} was trained on {device}, but CUDA is not available "
+                "here: it predicts on the CPU.", UserWarning, stacklevel=2)
+            self.device_ = torch.device("cpu")

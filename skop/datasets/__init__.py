@@ -1,6 +1,6 @@
 """Data generators: PDE solvers and benchmark simulations, never downloads."""
 
-from skop.datasets._burgers import make_burgers
+from skop.datasets._burgers import fno_burgers_params, make_burgers
 from skop.datasets._darcy import make_darcy
 from skop.datasets._dynamical_systems import (
     make_duffing,
@@ -14,6 +14,7 @@ from skop.datasets._gaussian_mixture import make_easy_gaussian_mixture
 from skop.datasets._grf import make_gaussian_random_field
 
 __all__ = [
+    "fno_burgers_params",
     "make_burgers",
     "make_darcy",
     "make_duffing",

@@ -95,6 +95,10 @@ class _BaseKoopman(BaseEstimator):
         return Psi
 
     # ------------------------------------------------------------------- fit
+    def _n_dictionary_pairs(self, n_pairs):
+        """How many (leading) pairs train a learned dictionary; the rest form the quadrature."""
+        return n_pairs
+
     def _fit(self, X, Y, weights):
         X, Y = validate_snapshot_data(self, X, Y)
         Xp, Yp, T, kind = snapshot_pairs(X, Y)
@@ -105,9 +109,16 @@ class _BaseKoopman(BaseEstimator):
         w = w / w.sum()
 
         dictionary = MonomialDictionary() if self.dictionary is None else self.dictionary
-        # Learned dictionaries (``_fit_on_pairs``) train on the dynamics itself.
+        # Learned dictionaries (``_fit_on_pairs``) train on the dynamics itself,
+        # on the first pairs only where the quadrature must be independent of it.
         if getattr(dictionary, "_fit_on_pairs", False):
-            self.dictionary_ = clone(dictionary).fit(Xp, Yp)
+            n_fit = self._n_dictionary_pairs(len(Xp))
+            self.dictionary_ = clone(dictionary).fit(Xp[:n_fit], Yp[:n_fit])
+            if n_fit < len(Xp):
+                Xp, Yp, T, w = Xp[n_fit:], Yp[n_fit:], T[n_fit:], w[n_fit:]
+                if not w.sum() > 0:
+                    raise ValueError("The weights of the held-out snapshot pairs are all zero.")
+                w = w / w.sum()
         else:
             self.dictionary_ = clone(dictionary).fit(Xp)
         Psi_X, Psi_Y = self._evaluate_dictionary(Xp), self._evaluate_dictionary(Yp)

@@ -3,13 +3,15 @@
 from numbers import Integral, Real
 
 import numpy as np
+import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skop.base import BaseTorchEstimator
 from skop.dynamics._edmd import snapshot_pairs, validate_snapshot_data
-from skop.nn.models._koopman_dictionary import EDMDResidualLoss, KoopmanDictionaryNet
+from skop.base import channel_stats
+from skop.nn import EDMDResidualLoss, KoopmanDictionaryNet
 
 
 class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTorchEstimator):
@@ -47,6 +49,8 @@ class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTo
         Optimizer.
     weight_decay : float, default=1e-4
         Weight decay.
+    optimizer_kwargs : dict or None, default=None
+        Further optimizer arguments.
     lr_schedule : {"constant", "cosine", "step", "onecycle"}, default="cosine"
         Learning-rate schedule.
     early_stopping : bool, default=False
@@ -59,6 +63,10 @@ class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTo
         Extra skorch callbacks.
     warm_start : bool, default=False
         Continue training from the fitted weights.
+    precision : {"float32", "bf16-mixed", "fp16-mixed"}, default="float32"
+        Training precision.
+    compile : bool, default=False
+        Train a ``torch.compile``-d module.
     device : str, default="auto"
         Training device.
     inference_precision : {"auto", "float32", "float64"}, default="auto"
@@ -84,7 +92,8 @@ class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTo
     See Also
     --------
     MonomialDictionary, FourierDictionary, RBFDictionary : Fixed dictionaries.
-    skop.nn.models._koopman_dictionary.KoopmanDictionaryNet : The torch module.
+    skop.nn.KoopmanDictionaryNet : The torch module.
+    skop.nn.EDMDResidualLoss : Its training loss.
 
     Notes
     -----
@@ -119,19 +128,22 @@ class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTo
 
     # EDMD / ResDMD pass the images of the snapshots to fit.
     _fit_on_pairs = True
+    _module_params = (*BaseTorchEstimator._module_params, "n_learned", "width", "depth")
 
     def __init__(self, n_learned=16, *, width=32, depth=2, ridge=1e-3, variance_weight=1.0,
                  max_epochs=100, batch_size=256, lr=1e-3, optimizer="adamw",
-                 weight_decay=1e-4, lr_schedule="cosine", early_stopping=False,
-                 validation_fraction=0.1, n_iter_no_change=10, callbacks=None,
-                 warm_start=False, device="auto", inference_precision="auto", verbose=0,
-                 random_state=None):
+                 weight_decay=1e-4, optimizer_kwargs=None, lr_schedule="cosine",
+                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
+                 callbacks=None, warm_start=False, precision="float32", compile=False,
+                 device="auto", inference_precision="auto", verbose=0, random_state=None):
         super().__init__(
             max_epochs=max_epochs, batch_size=batch_size, lr=lr, optimizer=optimizer,
-            weight_decay=weight_decay, lr_schedule=lr_schedule, early_stopping=early_stopping,
+            weight_decay=weight_decay, optimizer_kwargs=optimizer_kwargs,
+            lr_schedule=lr_schedule, early_stopping=early_stopping,
             validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-            callbacks=callbacks, warm_start=warm_start, device=device,
-            inference_precision=inference_precision, verbose=verbose, random_state=random_state,
+            callbacks=callbacks, warm_start=warm_start, precision=precision, compile=compile,
+            device=device, inference_precision=inference_precision, verbose=verbose,
+            random_state=random_state,
         )
         self.n_learned = n_learned
         self.width = width
@@ -156,13 +168,17 @@ class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTo
         self : NeuralDictionary
             The fitted dictionary.
         """
-        X, y = validate_snapshot_data(self, X, y)
-        Xp, Yp, _, _ = snapshot_pairs(X, y)
-        self.n_output_features_ = 1 + X.shape[1] + self.n_learned
-        pairs = np.stack([Xp, Yp], axis=-1)  # (n_pairs, n_features, 2)
-        # The base standardises per state variable over both slots, so x and F(x)
-        # go through the same affine map; the target is a placeholder.
-        return self._fit_arrays(pairs, np.zeros((len(pairs), 1, 1)))
+        with self._fit_transaction():
+            X, y = validate_snapshot_data(self, X, y)
+            Xp, Yp, _, _ = snapshot_pairs(X, y)
+            self.n_output_features_ = 1 + X.shape[1] + self.n_learned
+            # Unsupervised: the module sees both snapshots, the loss needs no target.
+            return self._fit_arrays({"x": Xp, "x_next": Yp}, None)
+
+    def _normalization(self, X, y):
+        # x and F(x) must go through the same affine map: pooled statistics.
+        stats = channel_stats(torch.cat([X["x"], X["x_next"]]))
+        return {"x": stats, "x_next": stats}, None
 
     def transform(self, X):
         """Evaluate the dictionary.
@@ -179,10 +195,10 @@ class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTo
         """
         check_is_fitted(self, "net_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self._predict_array(X[:, :, None])[:, :, 0]
+        return self._predict_array({"x": X})
 
     def _build_module(self, X, y):
-        return KoopmanDictionaryNet(X.shape[1], self.n_learned, self.width, self.depth)
+        return KoopmanDictionaryNet(X["x"].shape[1], self.n_learned, self.width, self.depth)
 
     def _build_criterion(self, y, y_scale):
         return EDMDResidualLoss(self.n_learned, self.ridge, self.variance_weight)

@@ -43,6 +43,13 @@ class ResDMD(_BaseKoopman):
     device : str, default="auto"
         Where :meth:`pseudospectrum` runs its batched SVDs (``"auto"``: CUDA
         when available). Fitting runs in numpy.
+    dictionary_fraction : float, default=0.5
+        For a dictionary learned from the dynamics (e.g.
+        :class:`NeuralDictionary`): the fraction of the snapshot pairs, the
+        first ones, that train it. The matrices, eigenpairs, residuals and
+        pseudospectra are computed on the remaining pairs, so a residual is
+        never measured on the pairs the dictionary was fitted to (there it
+        would be biased low). Fixed dictionaries use every pair.
 
     Attributes
     ----------
@@ -110,12 +117,24 @@ class ResDMD(_BaseKoopman):
         **_BaseKoopman._parameter_constraints,
         "epsilon": [Interval(Real, 0, None, closed="left")],
         "device": [str, HasMethods(["__str__"])],
+        "dictionary_fraction": [Interval(Real, 0, 1, closed="neither")],
     }
 
-    def __init__(self, dictionary=None, *, epsilon=0.1, ridge=0.0, rcond=None, device="auto"):
+    def __init__(self, dictionary=None, *, epsilon=0.1, ridge=0.0, rcond=None, device="auto",
+                 dictionary_fraction=0.5):
         super().__init__(dictionary, ridge=ridge, rcond=rcond)
         self.epsilon = epsilon
         self.device = device
+        self.dictionary_fraction = dictionary_fraction
+
+    def _n_dictionary_pairs(self, n_pairs):
+        n_fit = int(round(self.dictionary_fraction * n_pairs))
+        if not 1 <= n_fit < n_pairs:
+            raise ValueError(
+                f"dictionary_fraction={self.dictionary_fraction} of {n_pairs} snapshot pairs "
+                "leaves no pair to train the dictionary or none to measure residuals on."
+            )
+        return n_fit
 
     @_fit_context(
         # The dictionary is a user estimator: let its own fit validate its parameters.

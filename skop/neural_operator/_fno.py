@@ -1,19 +1,39 @@
 """FNORegressor: the Fourier neural operator as a scikit-learn regressor."""
 
+import warnings
 from numbers import Integral, Real
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skop.base import BaseTorchEstimator
-from skop.neural_operator._base import BaseNeuralOperator
+from skop.neural_operator._base import (
+    GRID_PARAMETER_CONSTRAINTS,
+    GRID_PARAMETERS_DOC,
+    BaseNeuralOperator,
+)
 from skop.nn import FNO, RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
+from skop.nn.layers._grid import padded_length
 
 
 def _n_modes_tuple(n_modes, n_dims):
     if isinstance(n_modes, Integral):
         return (int(n_modes),) * n_dims
     return tuple(int(k) for k in n_modes)
+
+
+def trainable_modes(n_modes, grid_shape, domain_padding, grid):
+    """The modes per axis that a (padded) training grid can hold.
+
+    An axis of ``N`` points holds ``N // 2`` frequencies on each side; a
+    weight attached to a frequency the training grid cannot represent would
+    never be trained, yet would switch on at a finer grid.
+    """
+    held = []
+    for k, n in zip(n_modes, grid_shape):
+        length = padded_length(n, domain_padding, grid)
+        held.append(max(1, min(k, length // 2)))
+    return tuple(held)
 
 
 class FNORegressor(BaseNeuralOperator):
@@ -31,9 +51,13 @@ class FNORegressor(BaseNeuralOperator):
     * ``X`` of shape ``(n_samples, n_points)`` is a 1-D function (this is the
       layout Pipelines and scikit-learn's tools use; its columns are fixed);
     * ``X`` of shape ``(n_samples, *grid)`` or ``(n_samples, channels, *grid)``
-      is a function on a ``len(grid)``-D grid; with an int ``n_modes`` every
-      axis after the first is spatial, with a tuple its length sets the number
-      of spatial axes and a remaining axis is the channel axis;
+      is a function on a ``d``-D grid, ``d`` given by ``n_spatial_dims`` or
+      the length of a tuple ``n_modes``. Otherwise ``d`` is inferred where only
+      one reading is possible (a grid axis has at least 2 points, so
+      ``X[:, None, :]`` is one channel on a 1-D grid; a target on the grid
+      decides whether the second axis is a channel axis) and an ambiguous
+      ``X`` (e.g. ``(n, 64, 64)`` with ``y`` of the same shape: a 64 x 64
+      grid, or 64 channels on 64 points?) raises a ``ValueError``;
     * ``y`` with the spatial shape of ``X`` (with or without a channel axis)
       is a function target; ``y`` of shape ``(n_samples,)`` or
       ``(n_samples, n_outputs)`` otherwise is a scalar or vector target,
@@ -53,8 +77,10 @@ class FNORegressor(BaseNeuralOperator):
     n_modes : int or tuple of int, default=16
         Fourier modes kept per spatial axis (the lowest ``n_modes`` non-negative
         and, on all but the last axis, negative frequencies). A tuple's length
-        is the number of spatial dimensions (1 to 3). Grids too coarse for
-        ``n_modes`` use the modes they have.
+        is the number of spatial dimensions (1 to 3). A training grid (after
+        padding) of fewer than ``2 * n_modes`` points holds fewer modes: the
+        model is built with those (``n_modes_``, with a warning) and uses only
+        them at every resolution.
     width : int, default=32
         Channels in the Fourier layers.
     n_layers : int, default=4
@@ -65,8 +91,9 @@ class FNORegressor(BaseNeuralOperator):
         Fraction of each axis zero-padded before the Fourier layers; use e.g.
         0.1 for non-periodic problems (Dirichlet boundaries).
     positional_embedding : bool, default=True
-        Feed the grid coordinates (in ``[0, 1]`` at every resolution) as extra
-        input channels.
+        Feed the grid coordinates (positions on the unit domain under
+        ``grid``) as extra input channels.
+    %(grid_parameters)s
     loss : {"auto", "relative_l2", "h1", "mse"}, default="auto"
         Training loss. ``"auto"`` is the relative L2 error for function targets
         and the mean squared error (in standardised units) for scalar / vector
@@ -81,6 +108,8 @@ class FNORegressor(BaseNeuralOperator):
         Optimizer.
     weight_decay : float, default=1e-4
         Weight decay.
+    optimizer_kwargs : dict or None, default=None
+        Further optimizer arguments, e.g. ``{"betas": (0.9, 0.99)}``.
     lr_schedule : {"constant", "cosine", "step", "onecycle"}, default="cosine"
         Learning-rate schedule over the fit.
     early_stopping : bool, default=False
@@ -93,7 +122,12 @@ class FNORegressor(BaseNeuralOperator):
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks (e.g. ``skorch.callbacks.Checkpoint``).
     warm_start : bool, default=False
-        Continue training the fitted model on the next ``fit``.
+        Continue training the fitted model on the next ``fit`` (new training
+        parameters and loss apply; an architecture change raises).
+    precision : {"float32", "bf16-mixed", "fp16-mixed"}, default="float32"
+        Training precision (automatic mixed precision; FFTs stay float32).
+    compile : bool, default=False
+        Train a ``torch.compile``-d module.
     device : str, default="auto"
         ``"auto"`` (CUDA if available, else CPU), ``"cpu"``, ``"cuda"``, ``"cuda:N"``.
     inference_precision : {"auto", "float32", "float64"}, default="auto"
@@ -102,8 +136,9 @@ class FNORegressor(BaseNeuralOperator):
     verbose : int, default=0
         0 silent, 1 progress bar, 2 a table row per epoch.
     random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling and validation split; two CPU fits with
-        the same int seed give bit-identical predictions.
+        Seeds initialisation, shuffling and validation split (explicit
+        generators; the global RNGs are untouched); two CPU fits with the same
+        int seed give bit-identical predictions at the same thread count.
 
     Attributes
     ----------
@@ -133,6 +168,9 @@ class FNORegressor(BaseNeuralOperator):
         Training grid.
     n_channels_in_, n_channels_out_ : int
         Input and output channels.
+    n_modes_ : tuple of int
+        Fourier modes per axis of the trained model (``n_modes``, clipped to
+        what the training grid holds).
     n_outputs_ : int or None
         Number of scalar outputs of the pooling head; ``None`` for function targets.
 
@@ -165,8 +203,11 @@ class FNORegressor(BaseNeuralOperator):
     (3, 128)
     """
 
+    __doc__ = __doc__ % {"grid_parameters": GRID_PARAMETERS_DOC}
+
     _parameter_constraints = {
         **BaseTorchEstimator._parameter_constraints,
+        **GRID_PARAMETER_CONSTRAINTS,
         "n_modes": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "width": [Interval(Integral, 1, None, closed="left")],
         "n_layers": [Interval(Integral, 1, None, closed="left")],
@@ -176,18 +217,26 @@ class FNORegressor(BaseNeuralOperator):
         "loss": [StrOptions({"auto", "relative_l2", "h1", "mse"})],
     }
 
+    _spatial_dims_param = "n_modes"
+    _module_params = (*BaseNeuralOperator._module_params, "n_modes", "width", "n_layers",
+                      "projection_channels", "domain_padding", "positional_embedding")
+
     def __init__(self, n_modes=16, *, width=32, n_layers=4, projection_channels=128,
-                 domain_padding=0.0, positional_embedding=True, loss="auto", max_epochs=100,
-                 batch_size=10, lr=1e-3, optimizer="adamw", weight_decay=1e-4,
+                 domain_padding=0.0, positional_embedding=True, n_spatial_dims=None,
+                 grid="periodic", loss="auto", max_epochs=100, batch_size=10, lr=1e-3,
+                 optimizer="adamw", weight_decay=1e-4, optimizer_kwargs=None,
                  lr_schedule="cosine", early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=10, callbacks=None, warm_start=False, device="auto",
-                 inference_precision="auto", verbose=0, random_state=None):
+                 n_iter_no_change=10, callbacks=None, warm_start=False, precision="float32",
+                 compile=False, device="auto", inference_precision="auto", verbose=0,
+                 random_state=None):
         super().__init__(
             max_epochs=max_epochs, batch_size=batch_size, lr=lr, optimizer=optimizer,
-            weight_decay=weight_decay, lr_schedule=lr_schedule, early_stopping=early_stopping,
+            weight_decay=weight_decay, optimizer_kwargs=optimizer_kwargs,
+            lr_schedule=lr_schedule, early_stopping=early_stopping,
             validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-            callbacks=callbacks, warm_start=warm_start, device=device,
-            inference_precision=inference_precision, verbose=verbose, random_state=random_state,
+            callbacks=callbacks, warm_start=warm_start, precision=precision, compile=compile,
+            device=device, inference_precision=inference_precision, verbose=verbose,
+            random_state=random_state,
         )
         self.n_modes = n_modes
         self.width = width
@@ -195,6 +244,8 @@ class FNORegressor(BaseNeuralOperator):
         self.projection_channels = projection_channels
         self.domain_padding = domain_padding
         self.positional_embedding = positional_embedding
+        self.n_spatial_dims = n_spatial_dims
+        self.grid = grid
         self.loss = loss
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -246,16 +297,33 @@ class FNORegressor(BaseNeuralOperator):
                     f"got {self.n_modes!r}."
                 )
 
+    def _set_fit_layout(self):
+        requested = _n_modes_tuple(self.n_modes, self.n_spatial_dims_)
+        if len(requested) != self.n_spatial_dims_:
+            raise ValueError(
+                f"n_modes={self.n_modes!r} has {len(requested)} entries for "
+                f"{self.n_spatial_dims_} spatial axes."
+            )
+        self.n_modes_ = trainable_modes(requested, self.grid_shape_, self.domain_padding,
+                                        self.grid)
+        if self.n_modes_ != requested:
+            warnings.warn(
+                f"n_modes={self.n_modes!r} needs at least 2 * n_modes points per axis, but the "
+                f"(padded) training grid {self.grid_shape_} holds only {self.n_modes_}; the "
+                f"model is built with n_modes_={self.n_modes_} and uses only those modes at "
+                "every resolution.", UserWarning, stacklevel=5)
+
     def _build_module(self, X, y):
         return FNO(
             in_channels=self.n_channels_in_,
             out_channels=self.n_channels_out_,
-            n_modes=_n_modes_tuple(self.n_modes, self.n_spatial_dims_),
+            n_modes=self.n_modes_,
             width=self.width,
             n_layers=self.n_layers,
             projection_channels=self.projection_channels,
             domain_padding=self.domain_padding,
             positional_embedding=self.positional_embedding,
+            grid=self.grid,
             n_outputs=self.n_outputs_,
         )
 

@@ -12,14 +12,17 @@ from skop.nn.layers import (
     SpectralConv,
     Standardized,
 )
-from skop.nn.losses import RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
-from skop.nn.models import FNO, FNOBlock
+from skop.nn._init import build_module, generator_aware, reset_parameters
+from skop.nn.losses import EDMDResidualLoss, RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
+from skop.nn.models import FNO, FNOBlock, KoopmanDictionaryNet
 
 __all__ = [
     "FNO",
     "DomainPadding",
+    "EDMDResidualLoss",
     "FNOBlock",
     "GridEmbedding",
+    "KoopmanDictionaryNet",
     "PointwiseLinear",
     "PointwiseMLP",
     "RelativeH1Loss",
@@ -27,4 +30,7 @@ __all__ = [
     "ScaledMSELoss",
     "SpectralConv",
     "Standardized",
+    "build_module",
+    "generator_aware",
+    "reset_parameters",
 ]

@@ -1,9 +1,11 @@
 """Seeding helpers: turn a scikit-learn ``random_state`` into torch randomness.
 
-Torch has one global generator per device. Estimators must be reproducible from
-``random_state`` *and* leave the caller's global RNG state untouched, so every
-fit/predict runs inside :func:`torch_rng` which forks the global state, seeds it
-and restores it on exit.
+Estimators must be reproducible from ``random_state`` *and* leave the caller's
+global RNG state untouched. Torch estimators draw everything (initialisation,
+shuffling, splits, noise) from explicit ``torch.Generator`` objects derived
+with :func:`derive_seed`, so concurrent fits in threads cannot clobber each
+other. :func:`torch_rng` (fork, seed and restore the global generator) remains
+for code that calls torch functions without a ``generator`` argument.
 """
 
 import contextlib
@@ -21,8 +23,9 @@ def draw_seed(random_state):
     Parameters
     ----------
     random_state : None, int, numpy.random.RandomState or numpy.random.Generator
-        ``None`` draws from numpy's global RNG (a fresh seed each call), an int is
-        used as is, a ``RandomState`` or ``Generator`` is advanced by one draw.
+        ``None`` draws a fresh seed from the operating system's entropy (numpy's
+        global RNG is not touched), an int is used as is, a ``RandomState`` or
+        ``Generator`` is advanced by one draw.
 
     Returns
     -------
@@ -30,7 +33,7 @@ def draw_seed(random_state):
         A seed in ``[0, 2**31 - 1)``.
     """
     if random_state is None:
-        return int(np.random.mtrand._rand.randint(_MAX_SEED))
+        return int(np.random.SeedSequence().generate_state(1)[0] % _MAX_SEED)
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         if not 0 <= int(random_state) <= 2**32 - 1:
             raise ValueError(
@@ -80,8 +83,42 @@ def torch_rng(seed, device="cpu"):
             torch.cuda.set_rng_state(cuda_state, cuda_index)
 
 
+def derive_seed(seed, *keys):
+    """An independent seed for the stream named by ``keys`` under ``seed``.
+
+    ``derive_seed(seed, "init")`` and ``derive_seed(seed, "shuffle", 3)`` are
+    statistically independent (numpy's ``SeedSequence`` spawning), so each use
+    of randomness in a fit gets its own stream, and a warm-started
+    continuation (key: the number of epochs already run) does not replay the
+    first fit's shuffle order.
+
+    Parameters
+    ----------
+    seed : int
+        The fit's seed, from :func:`draw_seed`.
+    *keys : str or int
+        Names the stream.
+
+    Returns
+    -------
+    seed : int
+    """
+    words = [int(seed)]
+    for key in keys:
+        if isinstance(key, str):
+            words.extend(key.encode())
+        else:
+            words.append(int(key))
+    return int(np.random.SeedSequence(words).generate_state(1)[0] % _MAX_SEED)
+
+
+def make_generator(seed, device="cpu"):
+    """A ``torch.Generator`` on ``device`` seeded with the int ``seed``."""
+    gen = torch.Generator(device=torch.device(device))
+    gen.manual_seed(int(seed))
+    return gen
+
+
 def torch_generator(random_state, device="cpu"):
     """A fresh ``torch.Generator`` on ``device`` seeded from ``random_state``."""
-    gen = torch.Generator(device=torch.device(device))
-    gen.manual_seed(draw_seed(random_state))
-    return gen
+    return make_generator(draw_seed(random_state), device)

@@ -14,16 +14,16 @@ SETTINGS = settings(max_examples=15, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _est():
+def _est(**params):
     return FNORegressor(width=4, n_modes=2, n_layers=1, projection_channels=4, max_epochs=1,
-                        random_state=0)
+                        random_state=0, **params)
 
 
 @pytest.fixture(scope="module")
 def fitted_2d():
     rng = np.random.RandomState(0)
     X = rng.randn(12, 8, 8)
-    return _est().fit(X, X)
+    return _est(n_spatial_dims=2).fit(X, X)
 
 
 grids = st.tuples(st.integers(4, 9), st.integers(4, 9))
@@ -37,9 +37,9 @@ def test_non_finite_input_raises(data, grid, bad):
     i = data.draw(st.integers(0, X.size - 1))
     X.flat[i] = bad
     with pytest.raises(ValueError, match="NaN|infinity"):
-        _est().fit(X, np.ones((6, *grid)))
+        _est(n_spatial_dims=2).fit(X, np.ones((6, *grid)))
     with pytest.raises(ValueError, match="NaN|infinity"):
-        _est().fit(np.ones((6, *grid)), X)
+        _est(n_spatial_dims=2).fit(np.ones((6, *grid)), X)
 
 
 @SETTINGS
@@ -48,7 +48,7 @@ def test_inputs_are_never_modified(data, grid, fitted_2d):
     X = data.draw(arrays(np.float64, (6, *grid), elements=finite))
     y = data.draw(arrays(np.float64, (6, *grid), elements=finite))
     X0, y0 = X.copy(), y.copy()
-    est = _est().fit(X, y)
+    est = _est(n_spatial_dims=2).fit(X, y)
     est.predict(X)
     fitted_2d.predict(X)
     np.testing.assert_array_equal(X, X0)

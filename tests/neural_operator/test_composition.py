@@ -3,6 +3,7 @@
 import pickle
 
 import numpy as np
+import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -49,5 +50,29 @@ def test_grid_search_with_relative_l2_scorer():
         scoring=relative_l2_scorer, cv=2,
     ).fit(X, y)
     assert set(search.best_params_) == {"width", "lr"}
-    assert np.all(search.cv_results_["mean_test_score"] < 0)
+    # The scorer is minus the mean relative L2 error of each fold's model.
+    scores = search.cv_results_["mean_test_score"]
+    best = search.best_estimator_
+    assert scores.max() == search.best_score_
+    assert -relative_l2_scorer(best, X, y) == pytest.approx(
+        np.mean(np.linalg.norm(best.predict(X) - y, axis=1) / np.linalg.norm(y, axis=1)))
+
+
+def test_grid_search_without_scoring_uses_r2_on_2d_grids():
+    rng = np.random.RandomState(0)
+    X = rng.randn(24, 8, 8)
+    y = np.cumsum(X, axis=2) / 8
+    search = GridSearchCV(FNORegressor(n_modes=3, max_epochs=2, n_spatial_dims=2,
+                                       random_state=0), {"width": [4, 8]}, cv=2).fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.predict(X).shape == y.shape
+
+
+def test_grid_search_tunes_optimizer_kwargs():
+    X, y = _data()
+    search = GridSearchCV(
+        FNORegressor(width=4, n_modes=4, max_epochs=2, random_state=0),
+        {"optimizer_kwargs": [{"betas": (0.9, 0.99)}, {"betas": (0.5, 0.9)}]}, cv=2,
+        scoring=relative_l2_scorer).fit(X, y)
+    assert search.best_estimator_.net_.optimizer_.param_groups[0]["betas"] == \
+        search.best_params_["optimizer_kwargs"]["betas"]

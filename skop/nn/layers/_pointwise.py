@@ -5,6 +5,8 @@ import math
 import torch
 from torch import nn
 
+from skop.nn._init import generator_aware
+
 
 class PointwiseLinear(nn.Module):
     """Affine map of the channel axis applied at every grid point.
@@ -26,11 +28,16 @@ class PointwiseLinear(nn.Module):
         super().__init__()
         self.weight = nn.Parameter(torch.empty(out_channels, in_channels))
         self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
-        # The initialisation of torch.nn.Linear.
-        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        self.reset_parameters()
+
+    @generator_aware
+    def reset_parameters(self, generator=None):
+        """The initialisation of ``torch.nn.Linear``, from ``generator`` if given."""
+        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
         if self.bias is not None:
+            in_channels = self.weight.shape[1]
             bound = 1.0 / math.sqrt(in_channels) if in_channels > 0 else 0.0
-            nn.init.uniform_(self.bias, -bound, bound)
+            nn.init.uniform_(self.bias, -bound, bound, generator=generator)
 
     def forward(self, x):
         """Map ``(batch, in_channels, ...)`` to ``(batch, out_channels, ...)``."""

@@ -3,6 +3,8 @@
 import torch
 from torch import nn
 
+from skop.nn._init import generator_aware
+
 
 class SpectralConv(nn.Module):
     r"""Learned linear operator acting on the lowest Fourier modes of a field.
@@ -19,6 +21,13 @@ class SpectralConv(nn.Module):
     last axis is the half-spectrum of the real FFT and keeps ``0 .. k-1``.
     When a grid is too coarse to hold all of them, only the modes it has are
     used, so a layer trained at one resolution also evaluates at a coarser one.
+    (An estimator should build the layer with the modes its training grid
+    holds: weights of modes never seen in training stay at their random
+    initial values; :class:`skop.neural_operator.FNORegressor` does this.)
+
+    The transforms and the mode product always run in float32 or float64,
+    also under ``torch.autocast``: half-precision FFTs need power-of-two grids
+    on CUDA and lose the accuracy of the low modes.
 
     Parameters
     ----------
@@ -51,8 +60,18 @@ class SpectralConv(nn.Module):
         # real dtype and lose its imaginary part.
         *lead, last = self.n_modes
         shape = (in_channels, out_channels, *[2 * k for k in lead], last, 2)
-        scale = 1.0 / (in_channels * out_channels)
-        self.weight = nn.Parameter(scale * torch.rand(shape))
+        self.weight = nn.Parameter(torch.empty(shape))
+        # (grid, output_shape, device) -> mode index tensors; rebuilt lazily,
+        # never saved in the state dict.
+        self._index_cache = {}
+        self.reset_parameters()
+
+    @generator_aware
+    def reset_parameters(self, generator=None):
+        """Uniform weights on ``[0, 1 / (in * out))`` (the original FNO's scale)."""
+        scale = 1.0 / (self.in_channels * self.out_channels)
+        with torch.no_grad():
+            self.weight.uniform_(0.0, scale, generator=generator)
 
     def forward(self, x, output_shape=None):
         """Apply the layer.
@@ -71,6 +90,13 @@ class SpectralConv(nn.Module):
         d = len(self.n_modes)
         grid = tuple(x.shape[-d:])
         output_shape = grid if output_shape is None else tuple(output_shape)
+        if x.dtype not in (torch.float32, torch.float64):
+            x = x.float()
+        with torch.autocast(device_type=x.device.type, enabled=False):
+            return self._spectral(x, grid, output_shape)
+
+    def _spectral(self, x, grid, output_shape):
+        d = len(self.n_modes)
         spec_in, spec_out, weight_idx = self._mode_indices(grid, output_shape, x.device)
 
         # Forward transform, truncating each axis right after transforming it.
@@ -79,10 +105,16 @@ class SpectralConv(nn.Module):
             dim = 2 + axis
             low = torch.fft.fft(low, dim=dim, norm="forward").index_select(dim, spec_in[axis])
 
-        weight = self.weight
+        weight = self.weight.to(x.dtype)
         for axis in range(d):
             weight = weight.index_select(2 + axis, weight_idx[axis])
-        out = _complex_mode_matmul(low, weight)
+        if x.device.type == "cpu":
+            out = _complex_mode_matmul(low, weight)
+        else:
+            # On GPUs a complex einsum is one batched kernel; the real-block
+            # form below is a CPU (MKL) optimisation.
+            out = torch.einsum("bi...,io...->bo...", low, torch.view_as_complex(
+                weight.contiguous()))
 
         # Inverse transform: zero-fill one axis at a time, then transform it.
         for axis in range(d - 1):
@@ -97,7 +129,16 @@ class SpectralConv(nn.Module):
         """Indices of the modes kept on input, output and weight, axis by axis.
 
         A mode is kept when both the input and the output grid represent it.
+        The index tensors are built once per (grid, output grid, device).
         """
+        key = (grid, output_shape, str(device))
+        cached = self._index_cache.get(key)
+        if cached is None:
+            cached = self._index_cache[key] = self._build_mode_indices(
+                grid, output_shape, device)
+        return cached
+
+    def _build_mode_indices(self, grid, output_shape, device):
         d = len(self.n_modes)
         spec_in, spec_out, weight_idx = [], [], []
         for axis, k in enumerate(self.n_modes):
@@ -121,6 +162,16 @@ class SpectralConv(nn.Module):
             return [torch.tensor(r, dtype=torch.long, device=device) for r in rows]
 
         return as_tensors(spec_in), as_tensors(spec_out), as_tensors(weight_idx)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_index_cache"] = {}
+        return state
+
+    def _apply(self, fn, recurse=True):
+        # Moving or casting the layer invalidates device-bound index tensors.
+        self._index_cache = {}
+        return super()._apply(fn, recurse)
 
     def extra_repr(self):
         return f"{self.in_channels}, {self.out_channels}, n_modes={self.n_modes}"

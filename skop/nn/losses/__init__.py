@@ -1,5 +1,6 @@
-"""Losses for training operators."""
+"""Losses for training operators and dictionaries."""
 
+from skop.nn.losses._koopman import EDMDResidualLoss
 from skop.nn.losses._losses import RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
 
-__all__ = ["RelativeH1Loss", "RelativeL2Loss", "ScaledMSELoss"]
+__all__ = ["EDMDResidualLoss", "RelativeH1Loss", "RelativeL2Loss", "ScaledMSELoss"]

@@ -1,6 +1,6 @@
 """Operator-learning models composed from :mod:`skop.nn.layers`."""
 
 from skop.nn.models._fno import FNO, FNOBlock
-from skop.nn.models._koopman_dictionary import EDMDResidualLoss, KoopmanDictionaryNet
+from skop.nn.models._koopman_dictionary import KoopmanDictionaryNet
 
-__all__ = ["EDMDResidualLoss", "FNO", "FNOBlock", "KoopmanDictionaryNet"]
+__all__ = ["FNO", "FNOBlock", "KoopmanDictionaryNet"]

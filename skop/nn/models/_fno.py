@@ -65,6 +65,9 @@ class FNO(nn.Module):
         non-periodic problems).
     positional_embedding : bool, default=True
         Append grid coordinates in ``[0, 1]`` as input channels.
+    grid : {"periodic", "nodes"}, default="periodic"
+        Grid convention of the data (``x_i = i / n`` or ``x_i = i / (n - 1)``),
+        used by the coordinates and the padding; see :mod:`skop.nn.layers._grid`.
     n_outputs : int or None, default=None
         If set, pool over the domain and return ``(batch, n_outputs)``.
 
@@ -81,15 +84,15 @@ class FNO(nn.Module):
 
     def __init__(self, in_channels, out_channels, n_modes, width=64, n_layers=4,
                  projection_channels=128, domain_padding=0.0,
-                 positional_embedding=True, n_outputs=None):
+                 positional_embedding=True, grid="periodic", n_outputs=None):
         super().__init__()
         self.n_modes = tuple(n_modes)
         n_dims = len(self.n_modes)
         self.n_dims = n_dims
-        self.embedding = GridEmbedding(n_dims) if positional_embedding else None
+        self.embedding = GridEmbedding(n_dims, grid) if positional_embedding else None
         lifted_in = in_channels + (n_dims if positional_embedding else 0)
         self.lifting = PointwiseLinear(lifted_in, width)
-        self.padding = DomainPadding(domain_padding, n_dims)
+        self.padding = DomainPadding(domain_padding, n_dims, grid)
         self.blocks = nn.ModuleList(
             FNOBlock(width, self.n_modes, activation=None if i == n_layers - 1 else F.gelu)
             for i in range(n_layers)

@@ -9,9 +9,9 @@ possible: the loss is the residual of the best one-step linear predictor of
 in closed form on each batch (the "EDMD with dictionary learning" idea of Li
 et al., 2017).
 
-Tensors are channel-first like the rest of :mod:`skop.nn`: a batch of states
-is ``(batch, n_features, n_points)`` (``n_points = 2`` holds a snapshot and its
-image) and the dictionary returns ``(batch, n_functions, n_points)``.
+A batch of states is ``(batch, n_features)``; with the images ``x_next`` the
+module returns both evaluations stacked, ``(batch, n_functions, 2)``, which
+is what :class:`skop.nn.losses.EDMDResidualLoss` takes.
 """
 
 import torch
@@ -19,7 +19,7 @@ from torch import nn
 
 
 class KoopmanDictionaryNet(nn.Module):
-    """``psi(x) = [1, x, MLP(x)]`` evaluated point-wise on ``(batch, n_features, n_points)``.
+    """``psi(x) = [1, x, MLP(x)]`` on states ``(batch, n_features)``.
 
     Parameters
     ----------
@@ -43,58 +43,10 @@ class KoopmanDictionaryNet(nn.Module):
         self.mlp = nn.Sequential(*layers)
         self.n_functions = 1 + n_features + n_learned
 
-    def forward(self, x):
-        points = x.transpose(1, 2)  # (batch, n_points, n_features)
-        ones = torch.ones_like(points[..., :1])
-        psi = torch.cat([ones, points, self.mlp(points)], dim=-1)
-        return psi.transpose(1, 2)
-
-
-class EDMDResidualLoss(nn.Module):
-    """One-step EDMD residual of a dictionary on a batch of snapshot pairs.
-
-    With ``Psi_X = psi(x)`` and ``Psi_Y = psi(F(x))`` (batch x N), the
-    dictionary is first orthonormalised on the batch, ``Phi = Psi C^{-T}`` with
-    ``C C^T = Psi_X^T Psi_X / batch + ridge * tr/N I`` (Cholesky), then the
-    Koopman matrix ``K`` of the batch is the least-squares solution of
-    ``Phi_Y ~ Phi_X K`` and the loss is the mean squared residual
-    ``||Phi_Y - Phi_X K||^2 / (batch N)``: the average one-step residual of an
-    orthonormal basis of the dictionary's span, which is what ResDMD measures.
-    Orthonormalising first stops nearly parallel functions from hiding large
-    residuals behind small coefficients. Shrinking a learned function to a
-    constant would remove it from the span for free, so each learned
-    function's variance is pulled towards 1 by a penalty of weight
-    ``variance_weight``.
-
-    Parameters
-    ----------
-    n_learned : int
-        Number of learned functions (the last ones of the dictionary).
-    ridge : float, default=1e-3
-        Relative Tikhonov term of the batch Gram matrix.
-    variance_weight : float, default=1.0
-        Weight of ``mean((var(h_j) - 1)^2)``.
-    """
-
-    def __init__(self, n_learned, ridge=1e-3, variance_weight=1.0):
-        super().__init__()
-        self.n_learned = n_learned
-        self.ridge = ridge
-        self.variance_weight = variance_weight
-
-    def forward(self, psi, target=None):
-        """Loss of dictionary values ``psi`` of shape ``(batch, N, 2)`` (``target`` unused)."""
-        Px, Py = psi[..., 0], psi[..., 1]
-        b, n = Px.shape
-        G = Px.T @ Px / b
-        eye = torch.eye(n, dtype=G.dtype, device=G.device)
-        C = torch.linalg.cholesky(G + self.ridge * G.diagonal().sum() / n * eye)
-        # Phi = Psi C^{-T}: solve C Phi^T = Psi^T.
-        Fx = torch.linalg.solve_triangular(C, Px.T, upper=False).T
-        Fy = torch.linalg.solve_triangular(C, Py.T, upper=False).T
-        K = torch.linalg.solve(Fx.T @ Fx + self.ridge * eye * b, Fx.T @ Fy)
-        loss = (Fy - Fx @ K).pow(2).sum() / (b * n)
-        if self.n_learned:
-            learned_var = Px[:, -self.n_learned:].var(dim=0, correction=0)
-            loss = loss + self.variance_weight * (learned_var - 1).pow(2).mean()
-        return loss
+    def forward(self, x, x_next=None):
+        """``psi(x)`` of shape ``(batch, n_functions)``; with ``x_next``,
+        ``[psi(x), psi(x_next)]`` stacked on a last axis of size 2."""
+        if x_next is not None:
+            return torch.stack([self(x), self(x_next)], dim=-1)
+        ones = torch.ones_like(x[:, :1])
+        return torch.cat([ones, x, self.mlp(x)], dim=-1)

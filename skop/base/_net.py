@@ -1,0 +1,95 @@
+"""skorch's ``NeuralNet`` with mixed precision and unsupervised batches.
+
+Still skorch's training loop: only the three methods a precision policy
+needs are extended (the forward pass runs under ``torch.autocast``, an fp16
+loss is scaled before ``backward`` and unscaled at the optimizer step), and
+``get_loss`` accepts batches without targets.
+"""
+
+import torch
+from skorch import NeuralNet
+
+from skop.base._data import map_tensors
+
+PRECISIONS = ("float32", "bf16-mixed", "fp16-mixed")
+
+_AUTOCAST_DTYPES = {"float32": None, "bf16-mixed": torch.bfloat16, "fp16-mixed": torch.float16}
+
+
+def _to_float32(t):
+    return t.float() if t.is_floating_point() and t.dtype != torch.float64 else t
+
+
+class SkopNet(NeuralNet):
+    """A ``NeuralNet`` with a ``precision`` policy.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to :class:`skorch.NeuralNet`.
+    precision : {"float32", "bf16-mixed", "fp16-mixed"}, default="float32"
+        ``"bf16-mixed"`` / ``"fp16-mixed"`` run the forward pass under
+        ``torch.autocast`` with that dtype (weights stay float32; layers that
+        need float32, such as FFTs, opt out themselves); ``"fp16-mixed"`` also
+        scales the loss (``torch.amp.GradScaler``) so small gradients survive
+        in half precision. The loss is computed in float32.
+    """
+
+    def __init__(self, *args, precision="float32", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.precision = precision
+
+    # ------------------------------------------------------------ precision
+    def _device_type(self):
+        return torch.device(self.device).type
+
+    def infer(self, x, **fit_params):
+        dtype = _AUTOCAST_DTYPES[self.precision]
+        if dtype is None:
+            return super().infer(x, **fit_params)
+        with torch.autocast(device_type=self._device_type(), dtype=dtype):
+            out = super().infer(x, **fit_params)
+        return map_tensors(_to_float32, out)
+
+    def _grad_scaler(self):
+        if self.precision != "fp16-mixed":
+            return None
+        scaler = getattr(self, "grad_scaler_", None)
+        if scaler is None:
+            scaler = self.grad_scaler_ = torch.amp.GradScaler(self._device_type())
+        return scaler
+
+    def train_step_single(self, batch, **fit_params):
+        scaler = self._grad_scaler()
+        if scaler is None:
+            return super().train_step_single(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = batch
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        scaler.scale(loss).backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _step_optimizer(self, step_fn):
+        scaler = self._grad_scaler()
+        if scaler is None:
+            return super()._step_optimizer(step_fn)
+        # GradScaler cannot drive an optimizer closure: compute the gradients
+        # once, then let the scaler unscale, skip inf/NaN steps and adapt.
+        step_fn()
+        for name in self._optimizers:
+            scaler.step(getattr(self, name + "_"))
+        scaler.update()
+        return None
+
+    def __getstate__(self):
+        # The scaler's state is per-run and not meant to be pickled mid-training.
+        state = super().__getstate__()
+        state.pop("grad_scaler_", None)
+        return state
+
+    # ------------------------------------------------------------ targets
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if y_true is None:
+            return self.criterion_(y_pred, None)
+        return super().get_loss(y_pred, y_true, X=X, training=training)
