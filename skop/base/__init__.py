@@ -15,7 +15,7 @@ from skop.base._callbacks import (
     PostStep,
 )
 from skop.base._data import AddNoise, TensorBatches, pad_sets
-from skop.base._net import PRECISIONS, SkopNet
+from skop.base._net import PRECISIONS
 from skop.base._torch_estimator import BaseTorchEstimator, channel_stats
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "KeepBestOnInterrupt",
     "ParamSchedule",
     "PostStep",
-    "SkopNet",
     "TensorBatches",
     "channel_stats",
     "pad_sets",

@@ -20,8 +20,8 @@ def _to_float32(t):
     return t.float() if t.is_floating_point() and t.dtype != torch.float64 else t
 
 
-class SkopNet(NeuralNet):
-    """A ``NeuralNet`` with a ``precision`` policy.
+class _SkopNet(NeuralNet):
+    """A ``NeuralNet`` with a ``precision`` policy (private: estimators build it in ``fit``).
 
     Parameters
     ----------

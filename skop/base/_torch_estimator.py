@@ -38,7 +38,7 @@ from skop.base._data import (
     take,
     to_float_tensors,
 )
-from skop.base._net import PRECISIONS, SkopNet
+from skop.base._net import PRECISIONS, _SkopNet
 from skop.base._schedule import LR_SCHEDULES, OPTIMIZERS, lr_schedule_callback, resolve_optimizer
 from skop.nn._init import build_module
 from skop.nn.layers import Standardized
@@ -134,8 +134,11 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         Training precision: float32, or automatic mixed precision with
         bfloat16 / float16 (``torch.autocast``; fp16 adds loss scaling). Weights
         stay float32; Fourier transforms always run in float32.
-    compile : bool, default=False
-        Compile the module with ``torch.compile`` (through skorch) for training.
+    compile : bool or dict, default=False
+        Compile the module with ``torch.compile`` (through skorch) for
+        training; a dict is passed to ``torch.compile`` as keyword arguments
+        (``{"mode": "max-autotune"}``, ``{"backend": "aot_eager"}``).
+        Prediction uses the uncompiled module in the inference precision.
     device : str, default="auto"
         ``"auto"`` trains on CUDA when available, else CPU; or ``"cpu"``, ``"cuda:0"``, ...
     inference_precision : {"auto", "float32", "float64"}, default="auto"
@@ -167,7 +170,7 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         "callbacks": [list, None],
         "warm_start": ["boolean"],
         "precision": [StrOptions(set(PRECISIONS))],
-        "compile": ["boolean"],
+        "compile": ["boolean", dict],
         "device": [str, torch.device],
         "inference_precision": [StrOptions({"auto", "float32", "float64"})],
         "verbose": ["verbose"],
@@ -346,7 +349,7 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         core = build_module(lambda: self._build_module(X, y),
                             make_generator(derive_seed(seed, "init")))
         module = self._wrap(core, X, y)
-        net = SkopNet(
+        net = _SkopNet(
             module=module,
             criterion=self._build_criterion(y, module.y_scale),
             iterator_train=TensorBatches,
@@ -354,7 +357,9 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             iterator_valid=TensorBatches,
             device=str(device),
             predict_nonlinearity=None,
-            compile=self.compile,
+            compile=isinstance(self.compile, dict) or bool(self.compile),
+            **{f"compile__{k}": v for k, v in
+               (self.compile if isinstance(self.compile, dict) else {}).items()},
             **self._optimizer_params(),
             **self._net_training_params(n_train, valid, device, streams),
         )
