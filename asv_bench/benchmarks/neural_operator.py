@@ -79,7 +79,7 @@ class FNODarcy:
         n_train, n_test, res = _sizes((1000, 200, 64), (20, 5, 9))
         self.X, self.y, self.X_test, self.y_test = darcy(n_train, n_test, res)
         self.params = dict(n_modes=12, width=32, domain_padding=0.1, max_epochs=2,
-                           random_state=0)
+                           n_spatial_dims=2, grid="nodes", random_state=0)
         if quick():
             self.params.update(width=4, n_modes=2, max_epochs=1)
         self.fitted = FNORegressor(**self.params).fit(self.X, self.y)

@@ -32,11 +32,15 @@ overrides FNORegressor's parameters (JSON); ``--no-peer`` runs skop alone and
 ``--no-skop`` the peer alone. ``--data`` caches the data set as ``.npz`` (the
 default lies under the system's temporary directory; nothing is downloaded).
 
-Note on ``n_modes``: skop keeps ``k`` non-negative and ``k`` negative frequencies
-on every axis but the last (``2k`` rows, ``k`` columns); neuraloperator's
-``n_modes=m`` keeps ``m`` centred frequencies (``-m/2 .. m/2 - 1``) and
-``m // 2 + 1`` columns. ``--modes`` is passed as the same number to both, as a
-user would; ``--peer-modes`` sets neuraloperator's separately.
+Note on ``n_modes``: the two libraries count modes differently. skop's
+``n_modes=k`` keeps ``k`` non-negative and ``k`` negative frequencies on every
+axis but the last (``2k`` rows, ``k`` columns of the real FFT); neuraloperator's
+``n_modes=m`` keeps ``m`` centred frequencies ``-m/2 .. m/2 - 1`` (``m`` rows) and
+``m // 2 + 1`` columns. So skop's ``k`` is neuraloperator's ``2k``: ``--modes 4``
+(the default) gives skop 8 x 4 modes and, through ``--peer-modes`` (default
+``2 * --modes``), neuraloperator 8 x 5. Passing the same number to both (e.g.
+``--modes 8 --peer-modes 8``) gives skop about three times the modes (16 x 8 against 8 x 5): on a 16 x 16 grid
+that is the whole spectrum, which costs time and zero-shot accuracy.
 """
 
 import argparse
@@ -154,7 +158,7 @@ def run_peer(data_path, args, tmp):
                  projection_channel_ratio=2, positional_embedding="grid")
     model.update(json.loads(args.peer_model))
     cfg = dict(data=data_path, out=os.path.join(tmp, "peer"), threads=args.threads,
-               seed=args.seed, modes=args.peer_modes or args.modes, epochs=args.epochs,
+               seed=args.seed, modes=args.peer_modes or 2 * args.modes, epochs=args.epochs,
                batch_size=args.peer_batch_size, lr=args.peer_lr, weight_decay=1e-4,
                loss=args.peer_loss, encode_input=args.peer_encode_input, model=model,
                predict=["a_test", "a_fine"])
@@ -180,8 +184,9 @@ def main():
     parser.add_argument("--n-test", type=int, default=200)
     parser.add_argument("--resolution", type=int, default=16)
     parser.add_argument("--fine-resolution", type=int, default=32)
-    parser.add_argument("--modes", type=int, default=8)
-    parser.add_argument("--peer-modes", type=int, default=None)
+    parser.add_argument("--modes", type=int, default=4, help="skop's n_modes")
+    parser.add_argument("--peer-modes", type=int, default=None,
+                        help="neuraloperator's n_modes (default: 2 * --modes)")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
@@ -212,7 +217,9 @@ def main():
     if not args.no_peer:
         with tempfile.TemporaryDirectory() as tmp:
             pred, pred_fine, t, n_params, cfg = run_peer(data_path, args, tmp)
-        rows.append(("neuraloperator FNO", pred, pred_fine, t, n_params, cfg["model"]))
+        rows.append(("neuraloperator FNO", pred, pred_fine, t, n_params,
+                     {"n_modes": cfg["modes"], **cfg["model"], "batch_size": cfg["batch_size"],
+                      "lr": cfg["lr"], "loss": cfg["loss"]}))
 
     r, rf = args.resolution, args.fine_resolution
     print(f"\nDarcy {r} x {r} -> zero-shot {rf} x {rf}; {args.n_train} train / {args.n_test} "

@@ -12,6 +12,7 @@ import contextlib
 import copy
 import math
 import warnings
+import weakref
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -63,6 +64,9 @@ def channel_stats(t):
 def _silent(*args, **kwargs):
     """A picklable sink that discards skorch's messages."""
 
+
+# Fitted module -> (stamp, its copy in the inference dtype); see _inference_module.
+_INFERENCE_COPIES = weakref.WeakKeyDictionary()
 
 # Parameters that configure the optimizer: a warm start with changed values
 # builds a new optimizer (its state, e.g. Adam's moments, starts afresh).
@@ -317,7 +321,6 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         self.device_ = device
         self._fit_signature = {name: copy.deepcopy(getattr(self, name))
                                for name in (*self._module_params, *_OPTIMIZER_PARAMS)}
-        self._inference_cache = None
         self._record_history(epochs_before)
         return self
 
@@ -461,17 +464,24 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         return getattr(torch, self.inference_precision)
 
     def _inference_module(self):
-        """The fitted module in the inference dtype, cast once and cached."""
+        """The fitted module in the inference dtype, cast once and cached.
+
+        The cache is keyed on the fitted module (weakly, outside the
+        estimator's ``__dict__``: predicting changes no attribute) and on the
+        version counters of its tensors, so a module changed in place is
+        cast again.
+        """
         dtype = self._inference_dtype()
         module = self.module_
         if dtype == torch.float32:
             return module
-        cached = self.__dict__.get("_inference_cache")
-        if cached is None or cached[0] is not module or cached[1] != dtype:
+        stamp = (dtype, tuple(t._version for t in module.state_dict(keep_vars=True).values()))
+        cached = _INFERENCE_COPIES.get(module)
+        if cached is None or cached[0] != stamp:
             # A private copy: the fitted module keeps training in float32.
-            cached = (module, dtype, copy.deepcopy(module).to(dtype).eval())
-            self._inference_cache = cached
-        return cached[2]
+            cached = (stamp, copy.deepcopy(module).to(dtype).eval())
+            _INFERENCE_COPIES[module] = cached
+        return cached[1]
 
     def _predict_batches(self, X):
         """Run the trained module on ``X`` (numpy / tensor tree, module layout), batch by batch.
@@ -507,11 +517,6 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         return torch.cat(outputs).numpy() if outputs else np.empty((0,))
 
     # ------------------------------------------------------------ pickling
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_inference_cache", None)
-        return state
-
     def __setstate__(self, state):
         super().__setstate__(state)
         device = self.__dict__.get("device_")

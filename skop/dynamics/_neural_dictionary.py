@@ -173,7 +173,9 @@ class NeuralDictionary(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseTo
             Xp, Yp, _, _ = snapshot_pairs(X, y)
             self.n_output_features_ = 1 + X.shape[1] + self.n_learned
             # Unsupervised: the module sees both snapshots, the loss needs no target.
-            return self._fit_arrays({"x": Xp, "x_next": Yp}, None)
+            pairs = {"x": np.asarray(Xp, dtype=np.float64),
+                     "x_next": np.asarray(Yp, dtype=np.float64)}
+            return self._fit_arrays(pairs, None)
 
     def _normalization(self, X, y):
         # x and F(x) must go through the same affine map: pooled statistics.

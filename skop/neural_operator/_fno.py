@@ -339,7 +339,7 @@ class FNORegressor(BaseNeuralOperator):
                 "use loss='mse' or 'auto'."
             )
         if loss == "h1":
-            return RelativeH1Loss(self.n_spatial_dims_)
+            return RelativeH1Loss(self.n_spatial_dims_, self.grid)
         return RelativeL2Loss()
 
 

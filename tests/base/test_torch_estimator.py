@@ -271,11 +271,18 @@ def test_float64_inference_is_batch_invariant(data):
 def test_inference_copy_is_cached_and_refreshed(data):
     X, y = data
     est = TinyRegressor(max_epochs=2, warm_start=True, random_state=0).fit(X, y)
+    before = dict(vars(est))
     est.predict(X)
+    assert vars(est) == before  # predict sets no attribute
     first = est._inference_module()
     assert est._inference_module() is first and first.model[0].weight.dtype == torch.float64
     est.fit(X, y)
     assert est._inference_module() is not first
+    # A module changed in place is cast again.
+    cast = est._inference_module()
+    with torch.no_grad():
+        est.module_.model[0].weight.mul_(2.0)
+    assert est._inference_module() is not cast
     np.testing.assert_allclose(
         est.predict(X), est.module_(torch.as_tensor(X, dtype=torch.float32)).detach()
         .numpy()[:, 0], rtol=1e-4, atol=1e-4)

@@ -108,13 +108,7 @@ class SpectralConv(nn.Module):
         weight = self.weight.to(x.dtype)
         for axis in range(d):
             weight = weight.index_select(2 + axis, weight_idx[axis])
-        if x.device.type == "cpu":
-            out = _complex_mode_matmul(low, weight)
-        else:
-            # On GPUs a complex einsum is one batched kernel; the real-block
-            # form below is a CPU (MKL) optimisation.
-            out = torch.einsum("bi...,io...->bo...", low, torch.view_as_complex(
-                weight.contiguous()))
+        out = _mode_product(low, weight, real_blocks=x.device.type == "cpu")
 
         # Inverse transform: zero-fill one axis at a time, then transform it.
         for axis in range(d - 1):
@@ -175,6 +169,16 @@ class SpectralConv(nn.Module):
 
     def extra_repr(self):
         return f"{self.in_channels}, {self.out_channels}, n_modes={self.n_modes}"
+
+
+def _mode_product(low, weight, real_blocks):
+    """``out[b, o, m] = sum_i low[b, i, m] * w[i, o, m]``: the real-block form on
+    CPUs (see :func:`_complex_mode_matmul`), one complex einsum elsewhere (on a
+    GPU that is a single batched kernel; the real-block trick is an MKL
+    optimisation)."""
+    if real_blocks:
+        return _complex_mode_matmul(low, weight)
+    return torch.einsum("bi...,io...->bo...", low, torch.view_as_complex(weight.contiguous()))
 
 
 def _complex_mode_matmul(low, weight):

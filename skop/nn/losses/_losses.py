@@ -23,16 +23,21 @@ class RelativeL2Loss(nn.Module):
         return (diff / _per_sample_norm(y_true).clamp_min(_EPS)).mean()
 
 
-def _grad_norm_sq(t, n_dims):
-    """Squared L2 norm of the periodic central-difference gradient, per sample.
+def _grad_norm_sq(t, n_dims, grid="periodic"):
+    """Squared L2 norm of the central-difference gradient on the unit domain, per sample.
 
-    Differences are scaled by the grid spacing ``1 / n`` so that the norm
-    approximates the continuous one on the unit domain at any resolution.
+    ``"periodic"`` cells (spacing ``1 / n``) wrap around; ``"nodes"``
+    (spacing ``1 / (n - 1)``, both boundaries included) use one-sided
+    differences at the ends. Either way the norm approximates the continuous
+    one at any resolution.
     """
     total = 0.0
     for axis in range(t.ndim - n_dims, t.ndim):
         n = t.shape[axis]
-        diff = (torch.roll(t, -1, dims=axis) - torch.roll(t, 1, dims=axis)) * (n / 2.0)
+        if grid == "periodic":
+            diff = (torch.roll(t, -1, dims=axis) - torch.roll(t, 1, dims=axis)) * (n / 2.0)
+        else:
+            diff = torch.gradient(t, spacing=1.0 / max(n - 1, 1), dim=axis, edge_order=1)[0]
         total = total + diff.pow(2).reshape(t.shape[0], -1).mean(dim=1)
     return total
 
@@ -41,21 +46,28 @@ class RelativeH1Loss(nn.Module):
     """Relative H1 error: values and gradients, per sample, averaged.
 
     ``sqrt(|e|^2 + |grad e|^2) / sqrt(|y|^2 + |grad y|^2)`` with mean-square
-    norms over the grid and central differences (periodic wrap-around).
+    norms over the grid and central differences on the unit domain.
 
     Parameters
     ----------
     n_dims : int
         Number of trailing spatial axes.
+    grid : {"periodic", "nodes"}, default="periodic"
+        Grid convention: periodic cells (differences wrap around) or nodes
+        including both boundaries (one-sided differences there).
     """
 
-    def __init__(self, n_dims):
+    def __init__(self, n_dims, grid="periodic"):
         super().__init__()
+        if grid not in ("periodic", "nodes"):
+            raise ValueError(f"grid must be 'periodic' or 'nodes', got {grid!r}.")
         self.n_dims = n_dims
+        self.grid = grid
 
     def forward(self, y_pred, y_true):
         def h1_sq(t):
-            return t.pow(2).reshape(t.shape[0], -1).mean(dim=1) + _grad_norm_sq(t, self.n_dims)
+            return t.pow(2).reshape(t.shape[0], -1).mean(dim=1) + _grad_norm_sq(
+                t, self.n_dims, self.grid)
 
         err = h1_sq(y_pred - y_true).sqrt()
         return (err / h1_sq(y_true).sqrt().clamp_min(_EPS)).mean()
