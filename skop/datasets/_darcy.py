@@ -227,7 +227,8 @@ def make_darcy(
         Number of (permeability, solution) pairs.
 
     resolution : int, default=64
-        Nodes per axis, boundary included: ``x_i = i / (resolution - 1)``.
+        Nodes per axis, boundary included: ``x_i = i / (resolution - 1)``
+        (the ``grid="nodes"`` convention of skop's operator estimators).
 
     reference_resolution : int, default=None
         Nodes per axis of the solver's grid, ``(resolution - 1) * k + 1``.
