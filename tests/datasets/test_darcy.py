@@ -152,8 +152,8 @@ def test_reproducible_prefix_stable_and_rng_untouched():
     np.testing.assert_array_equal(np.random.get_state()[1], np_state)
     assert torch.equal(torch.get_rng_state(), torch_state)
     a2, u2 = make_darcy(5, 9, reference_resolution=17, random_state=5)
-    np.testing.assert_array_equal(a2[:3], a)
-    np.testing.assert_array_equal(u2[:3], u)
+    np.testing.assert_array_equal(a2[:3], a)  # piecewise constant: exact
+    np.testing.assert_allclose(u2[:3], u, rtol=1e-12, atol=1e-15)
     a3, _ = make_darcy(3, 9, reference_resolution=9, random_state=np.random.default_rng(0))
     a4, _ = make_darcy(3, 9, reference_resolution=9, random_state=np.random.RandomState(0))
     assert a3.shape == a4.shape == (3, 9, 9)

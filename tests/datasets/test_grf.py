@@ -80,7 +80,9 @@ def test_same_function_at_every_resolution(boundary, coarse, fine, n_dims):
 def test_samples_do_not_depend_on_n_samples_and_are_reproducible():
     few = make_gaussian_random_field(3, 32, random_state=7)
     many = make_gaussian_random_field(10, 32, random_state=7)
-    np.testing.assert_array_equal(many[:3], few)
+    # The same samples whatever the batch (to rounding: FFT kernels may differ by
+    # batch size and CPU in the last bit).
+    np.testing.assert_allclose(many[:3], few, rtol=1e-12, atol=1e-14)
     np.testing.assert_array_equal(make_gaussian_random_field(3, 32, random_state=7), few)
     assert not np.allclose(make_gaussian_random_field(3, 32, random_state=8), few)
 
