@@ -104,10 +104,13 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
     ----------
     max_epochs : int, default=100
         Passes over the training data.
-    batch_size : int, default=20
-        Samples per optimisation step (capped at the number of training samples).
-    lr : float, default=1e-3
-        Learning rate (peak rate for ``"onecycle"``).
+    batch_size : int or "auto", default=20
+        Samples per optimisation step (capped at the number of training
+        samples); ``"auto"`` lets the estimator choose from the data
+        (:meth:`_auto_param`).
+    lr : float or "auto", default=1e-3
+        Learning rate (peak rate for ``"onecycle"``); ``"auto"`` as for
+        ``batch_size``.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adamw"
         ``"sgd"`` uses Nesterov momentum 0.9.
     weight_decay : float, default=1e-4
@@ -162,8 +165,8 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
 
     _parameter_constraints = {
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "optimizer_kwargs": [dict, None],
@@ -256,6 +259,17 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         """A picklable ``fn(module)`` applied after each optimizer step, or None."""
         return None
 
+    def _auto_param(self, name):
+        """The value of a parameter set to ``"auto"``, chosen from the fitted layout."""
+        raise ValueError(f"{type(self).__name__} has no automatic value for {name}.")
+
+    def _param(self, name):
+        """A parameter's value, with ``"auto"`` resolved by :meth:`_auto_param`."""
+        value = getattr(self, name)
+        if isinstance(value, str) and value == "auto":
+            return self._auto_param(name)
+        return value
+
     # ------------------------------------------------------------ properties
     @property
     def module_(self):
@@ -314,7 +328,8 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         except TrainingDiverged as exc:
             raise ValueError(
                 f"{type(self).__name__} training diverged: {exc}. Lower the learning "
-                f"rate (lr={self.lr:g}, try lr={self.lr / 10:g}), use lr_schedule='onecycle' "
+                f"rate (lr={self._param('lr'):g}, try lr={self._param('lr') / 10:g}), use "
+                "lr_schedule='onecycle' "
                 "for a warm-up, or check X and y for extreme values."
             ) from None
         self.net_ = net
@@ -414,11 +429,12 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
 
     def _net_training_params(self, n_train, valid, device, streams):
         """The skorch parameters that may change between (warm-started) fits."""
-        batch_size = min(self.batch_size, n_train)
+        lr = self._param("lr")
+        batch_size = min(self._param("batch_size"), n_train)
         n_batches = math.ceil(n_train / batch_size)
         callbacks = [("divergence_guard", DivergenceGuard()),
                      ("keep_best", KeepBestOnInterrupt())]
-        schedule = lr_schedule_callback(self.lr_schedule, self.lr, self.max_epochs, n_batches)
+        schedule = lr_schedule_callback(self.lr_schedule, lr, self.max_epochs, n_batches)
         if schedule is not None:
             callbacks.append(("lr_schedule", schedule))
         if valid is not None:
@@ -434,7 +450,7 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         callbacks.extend(copy.deepcopy(list(self.callbacks or [])))
         shuffle_seed, batch_seed = streams
         return dict(
-            lr=self.lr,
+            lr=lr,
             max_epochs=self.max_epochs,
             batch_size=batch_size,
             callbacks=callbacks,
@@ -496,7 +512,7 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         module.eval()
         X = to_float_tensors(X, dtype)
         pinned = self.device_.type == "cuda"
-        batch = max(4 * self.batch_size, 64)
+        batch = max(4 * self._param("batch_size"), 64)
         grad = torch.enable_grad() if self._inference_grad else torch.no_grad()
 
         def to_device(t):

@@ -213,3 +213,19 @@ def test_targets_are_standardised_inside_the_model():
     raw = FNORegressor(**params).fit(X, y).predict(X)
     scaled = FNORegressor(**params).fit(X, 1e3 * y + 50).predict(X)
     np.testing.assert_allclose(scaled, 1e3 * raw + 50, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("shape, grid, expected", [
+    ((12, 16), "periodic", (32, 10, 1e-3, 0.0)),
+    ((12, 8, 8), "periodic", (24, 12, 1e-2, 0.0)),   # batch 32 capped at 12 samples
+    ((12, 8, 8), "nodes", (24, 12, 1e-2, 0.2)),
+])
+def test_auto_defaults_follow_the_dimension_and_grid(shape, grid, expected):
+    rng = np.random.RandomState(0)
+    X = rng.randn(*shape)
+    est = FNORegressor(n_modes=2, n_layers=1, max_epochs=1, grid=grid,
+                       n_spatial_dims=len(shape) - 1, random_state=0).fit(X, X)
+    width, batch, lr, padding = expected
+    assert est.module_.model.lifting.weight.shape[0] == width
+    assert est.net_.batch_size == batch and est.net_.lr == lr
+    assert est.module_.model.padding.fraction == padding
