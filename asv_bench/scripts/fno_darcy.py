@@ -93,7 +93,8 @@ def superres(args):
     a, u = make_darcy(args.n_train + args.n_test, 65, random_state=0)
     a33, u33 = a[:, ::2, ::2], u[:, ::2, ::2]
     n = args.n_train
-    est = FNORegressor(max_epochs=args.epochs, grid=args.grid, **FNO_PARAMS)
+    params = {**FNO_PARAMS, "domain_padding": args.padding}
+    est = FNORegressor(max_epochs=args.epochs, grid=args.grid, **params)
     t0 = time.perf_counter()
     est.fit(a33[:n], u33[:n])
     print(f"fit at 33 x 33: {time.perf_counter() - t0:.0f} s")
@@ -126,6 +127,8 @@ def main():
     parser.add_argument("--n-train", type=int, default=1000)
     parser.add_argument("--n-test", type=int, default=200)
     parser.add_argument("--resolution", type=int, default=64)
+    parser.add_argument("--padding", type=float, default=0.1,
+                        help="domain_padding of the superres experiment")
     parser.add_argument("--grid", choices=["nodes", "periodic"], default="nodes",
                         help="grid convention given to FNORegressor (Darcy data: nodes)")
     args = parser.parse_args()
