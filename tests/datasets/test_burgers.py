@@ -204,11 +204,13 @@ def test_shapes_reproducibility_and_chunking(monkeypatch):
     # Sample i does not depend on n_samples or on the chunk size.
     monkeypatch.setitem(burgers._CHUNK_VALUES, "cpu", 2 * 128)
     X3, y3 = make_burgers(7, 32, reference_resolution=128, device="cpu", random_state=3)
-    np.testing.assert_array_equal(X3[:5], X)
-    np.testing.assert_array_equal(y3[:5], y)
+    # (to rounding: batched FFTs may differ in the last bit between chunk sizes
+    # and CPUs)
+    np.testing.assert_allclose(X3[:5], X, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(y3[:5], y, rtol=1e-12, atol=1e-14)
     # X is the reference initial condition subsampled.
     X4, _ = make_burgers(5, 128, reference_resolution=128, device="cpu", random_state=3)
-    np.testing.assert_array_equal(X4[:, ::4], X)
+    np.testing.assert_allclose(X4[:, ::4], X, rtol=1e-12, atol=1e-14)
 
 
 def test_random_state_kinds_and_global_rng_untouched():
