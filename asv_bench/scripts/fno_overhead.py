@@ -86,7 +86,7 @@ def fit_hand(X, y, epochs, seed):
     Xt = torch.as_tensor(X[:, None], dtype=torch.float32)
     yt = torch.as_tensor(y[:, None], dtype=torch.float32)
     t0 = time.perf_counter()
-    hand_loop(module, Xt, yt, epochs, est.batch_size, est.lr, est.weight_decay, seed)
+    hand_loop(module, Xt, yt, epochs, ref.net_.batch_size, ref.net_.lr, est.weight_decay, seed)
     return time.perf_counter() - t0
 
 
