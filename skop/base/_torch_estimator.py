@@ -326,10 +326,10 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         try:
             net.partial_fit(*(map_tensors(lambda t: t.to(device), part) for part in train))
         except TrainingDiverged as exc:
+            lr = self._param("lr")
             raise ValueError(
                 f"{type(self).__name__} training diverged: {exc}. Lower the learning "
-                f"rate (lr={self._param('lr'):g}, try lr={self._param('lr') / 10:g}), use "
-                "lr_schedule='onecycle' "
+                f"rate (lr={lr:g}, try lr={lr / 10:g}), use lr_schedule='onecycle' "
                 "for a warm-up, or check X and y for extreme values."
             ) from None
         self.net_ = net
@@ -402,8 +402,7 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         # The loss may have changed; the normalisation is the first fit's.
         net.criterion = self._build_criterion(train[1], getattr(self.module_, "y_scale", None))
         net.initialize_criterion()
-        previous = self._fit_signature
-        if any(previous[name] != getattr(self, name) for name in _OPTIMIZER_PARAMS):
+        if self._changed_since_fit(_OPTIMIZER_PARAMS):
             for key in [k for k in vars(net) if k.startswith("optimizer__")]:
                 delattr(net, key)
             for key, value in self._optimizer_params().items():
@@ -411,9 +410,12 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             net.initialize_optimizer()
         return net
 
+    def _changed_since_fit(self, names):
+        """The parameters among ``names`` whose values differ from the last fit's."""
+        return [name for name in names if self._fit_signature[name] != getattr(self, name)]
+
     def _check_warm_start_params(self):
-        changed = [name for name in self._module_params
-                   if self._fit_signature[name] != getattr(self, name)]
+        changed = self._changed_since_fit(self._module_params)
         if changed:
             desc = ", ".join(f"{name}={self._fit_signature[name]!r} -> {getattr(self, name)!r}"
                              for name in changed)

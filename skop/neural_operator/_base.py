@@ -93,13 +93,10 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
 
     def _spatial_dims_of(self, X, y):
         """The number of spatial axes of ``X`` at fit, by the layout rule."""
-        if X.ndim == 2:
-            candidates = [1]
-        else:
-            candidates = [d for d in (X.ndim - 1, X.ndim - 2) if 1 <= d <= MAX_SPATIAL_DIMS]
         declared = self._declared_spatial_dims()
         if declared is None and X.ndim == 2:
             return 1  # a table: its columns are the grid, whatever their number
+        candidates = [d for d in (X.ndim - 1, X.ndim - 2) if 1 <= d <= MAX_SPATIAL_DIMS]
         if declared is not None:
             if declared not in candidates:
                 raise ValueError(
