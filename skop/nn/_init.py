@@ -29,11 +29,20 @@ def _fan_in_uniform(bias, fan_in, generator):
     nn.init.uniform_(bias, -bound, bound, generator=generator)
 
 
-def _init_linear_or_conv(module, generator):
+def init_linear_or_conv(module, generator):
+    """torch's Linear / Conv initialisation of ``module.weight`` and ``module.bias``."""
     _kaiming_uniform(module.weight, generator)
     if module.bias is not None:
         fan_in, _ = nn.init._calculate_fan_in_and_fan_out(module.weight)
         _fan_in_uniform(module.bias, fan_in, generator)
+
+
+def _init_bilinear(module, generator):
+    # torch's default for Bilinear: uniform(+-1/sqrt(in1_features)) for both.
+    bound = 1.0 / math.sqrt(module.weight.shape[1])
+    nn.init.uniform_(module.weight, -bound, bound, generator=generator)
+    if module.bias is not None:
+        nn.init.uniform_(module.bias, -bound, bound, generator=generator)
 
 
 def _init_affine_norm(module, generator):
@@ -67,7 +76,8 @@ def _init_multihead_attention(module, generator):
 
 
 _TORCH_INITIALISERS = (
-    ((nn.Linear, nn.Bilinear, nn.modules.conv._ConvNd), _init_linear_or_conv),
+    ((nn.Linear, nn.modules.conv._ConvNd), init_linear_or_conv),
+    ((nn.Bilinear,), _init_bilinear),
     ((nn.LayerNorm, nn.GroupNorm, nn.modules.batchnorm._NormBase), _init_affine_norm),
     ((nn.Embedding,), _init_embedding),
     ((nn.MultiheadAttention,), _init_multihead_attention),

@@ -144,3 +144,25 @@ def test_missing_torch_gives_install_instructions():
             "try:\n    import skop\nexcept ImportError as e:\n    print(e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert "needs PyTorch" in out and "pip install torch" in out
+
+
+@pytest.mark.parametrize("factory", [
+    lambda: torch.nn.Linear(5, 3),
+    lambda: torch.nn.Conv2d(2, 4, 3),
+    lambda: torch.nn.Bilinear(3, 4, 2),
+    lambda: torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.LayerNorm(4)),
+    lambda: __import__("skop.nn", fromlist=["PointwiseLinear"]).PointwiseLinear(6, 2),
+])
+def test_build_module_draws_what_torch_defaults_draw(factory):
+    """Built on meta and initialised from a generator seeded s, a module gets the
+    values torch's own constructor draws after torch.manual_seed(s)."""
+    from skop.nn import build_module
+
+    state = torch.get_rng_state()
+    torch.manual_seed(0)
+    reference = factory()
+    torch.set_rng_state(state)
+    built = build_module(factory, torch.Generator().manual_seed(0))
+    assert torch.equal(torch.get_rng_state(), state)
+    for (name, a), (_, b) in zip(reference.state_dict().items(), built.state_dict().items()):
+        torch.testing.assert_close(b, a, rtol=0, atol=0, msg=name)

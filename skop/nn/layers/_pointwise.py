@@ -1,11 +1,9 @@
 """Pointwise (1x1) channel maps on fields of any dimension."""
 
-import math
-
 import torch
 from torch import nn
 
-from skop.nn._init import generator_aware
+from skop.nn._init import generator_aware, init_linear_or_conv
 
 
 class PointwiseLinear(nn.Module):
@@ -33,11 +31,7 @@ class PointwiseLinear(nn.Module):
     @generator_aware
     def reset_parameters(self, generator=None):
         """The initialisation of ``torch.nn.Linear``, from ``generator`` if given."""
-        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
-        if self.bias is not None:
-            in_channels = self.weight.shape[1]
-            bound = 1.0 / math.sqrt(in_channels) if in_channels > 0 else 0.0
-            nn.init.uniform_(self.bias, -bound, bound, generator=generator)
+        init_linear_or_conv(self, generator)
 
     def forward(self, x):
         """Map ``(batch, in_channels, ...)`` to ``(batch, out_channels, ...)``."""
