@@ -59,7 +59,19 @@ class KeepBestOnInterrupt(Callback):
         if loss < self.best_loss_:
             self.best_loss_ = loss
             self.best_epoch_ = row["epoch"]
-            self.best_state_ = copy.deepcopy(net.module_.state_dict())
+            self._snapshot(net.module_.state_dict())
+
+    def _snapshot(self, state):
+        # Copy into the tensors of the previous snapshot: a deepcopy per
+        # improving epoch cost more than a small model's whole training step.
+        best = self.best_state_
+        if best is None or best.keys() != state.keys() or any(
+                best[k].shape != v.shape for k, v in state.items()):
+            self.best_state_ = {k: v.detach().clone() for k, v in state.items()}
+            return
+        with torch.no_grad():
+            for key, value in state.items():
+                best[key].copy_(value)
 
     def on_train_end(self, net, **kwargs):
         if not self._in_epoch:

@@ -18,7 +18,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, PrintLog
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 from sklearn.base import BaseEstimator
@@ -251,6 +251,14 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         """
         return None
 
+    def _eval_transform(self):
+        """A deterministic ``transform(X_batch, y_batch)`` for validation batches, or None.
+
+        E.g. attaching the query points that :meth:`_batch_transform`
+        subsamples for training.
+        """
+        return None
+
     def _training_callbacks(self):
         """Extra ``(name, callback)`` pairs the method needs (e.g. a ParamSchedule)."""
         return []
@@ -398,6 +406,9 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         # plain attributes it reads when it builds each epoch's iterator.
         for key in [k for k in params if k.startswith("iterator_")]:
             setattr(net, key, params.pop(key))
+        # Likewise a replaced default callback (set_params only sets *its* parameters);
+        # the callbacks are re-initialised below, as "callbacks" is set.
+        net.callbacks__print_log = params.pop("callbacks__print_log")
         net.set_params(**params)
         # The loss may have changed; the normalisation is the first fit's.
         net.criterion = self._build_criterion(train[1], getattr(self.module_, "y_scale", None))
@@ -458,13 +469,16 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             callbacks=callbacks,
             iterator_train__generator=make_generator(shuffle_seed),
             iterator_train__transform=self._batch_transform(make_generator(batch_seed, device)),
-            iterator_valid__transform=None,
+            iterator_valid__transform=self._eval_transform(),
             train_split=None if valid is None else predefined_split(
                 Dataset(*(map_tensors(lambda t: t.to(device), part) for part in valid))),
             warm_start=True,
             precision=self.precision,
-            # skorch's PrintLog writes its per-epoch table only when verbose.
             verbose=int(self.verbose >= 2),
+            # skorch's PrintLog formats a table every epoch even when it prints
+            # nothing: more than a small model's training step. Keep it only
+            # when the table is shown.
+            callbacks__print_log=PrintLog() if self.verbose >= 2 else None,
         )
 
     def _record_history(self, epochs_before):
@@ -501,11 +515,13 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             _INFERENCE_COPIES[module] = cached
         return cached[1]
 
-    def _predict_batches(self, X):
+    def _predict_batches(self, X, transform=None):
         """Run the trained module on ``X`` (numpy / tensor tree, module layout), batch by batch.
 
         Yields each batch's output (a tensor or a tree of them) as float64 on
         the CPU. Gradients are enabled when ``_inference_grad`` is set.
+        ``transform(X_batch, None) -> (X_batch, _)``, if given, completes each
+        batch on the device first (e.g. attaches query points).
         """
         check_is_fitted(self, "net_")
         dtype = self._inference_dtype()
@@ -524,14 +540,16 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             with grad:
                 for start in range(0, n_samples(X), batch):
                     chunk = map_tensors(to_device, take(X, slice(start, start + batch)))
+                    if transform is not None:
+                        chunk, _ = transform(chunk, None)
                     out = module(**chunk) if isinstance(chunk, dict) else module(chunk)
                     yield map_tensors(lambda t: t.detach().to("cpu", torch.float64), out)
         finally:
             module.train(was_training)
 
-    def _predict_array(self, X):
+    def _predict_array(self, X, transform=None):
         """Run the trained module on ``X`` (module layout) -> one float64 numpy array."""
-        outputs = list(self._predict_batches(X))
+        outputs = list(self._predict_batches(X, transform))
         return torch.cat(outputs).numpy() if outputs else np.empty((0,))
 
     # ------------------------------------------------------------ pickling

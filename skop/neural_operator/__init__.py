@@ -1,5 +1,6 @@
-"""Neural-operator regressors: functions on grids in, functions (or numbers) out."""
+"""Neural-operator regressors: functions in, functions (or numbers) out."""
 
+from skop.neural_operator._deeponet import DeepONetRegressor
 from skop.neural_operator._fno import FNORegressor
 
-__all__ = ["FNORegressor"]
+__all__ = ["DeepONetRegressor", "FNORegressor"]

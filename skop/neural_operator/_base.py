@@ -283,14 +283,28 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
             raise ValueError(
                 f"y has shape {y.shape}, but the prediction for X has shape {y_pred.shape}."
             )
-        n = len(y)
-        y, y_pred = y.reshape(n, -1), y_pred.reshape(n, -1)
         if self.n_outputs_ is not None:
-            return float(r2_score(y, y_pred, sample_weight=sample_weight))
-        w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        w = w[:, None] / w.sum()
-        sse = float((w * (y - y_pred) ** 2).sum())
-        sst = float((w * (y - (w * y).sum(axis=0)) ** 2).sum())
-        if sst == 0.0:
-            return 1.0 if sse == 0.0 else 0.0  # r2_score's convention for constant y
-        return 1.0 - sse / sst
+            n = len(y)
+            return float(r2_score(y.reshape(n, -1), y_pred.reshape(n, -1),
+                                  sample_weight=sample_weight))
+        return pooled_r2(y, y_pred, sample_weight)
+
+
+def pooled_r2(y, y_pred, sample_weight=None):
+    """``1 - SSE / SST`` over all outputs of all samples, each output centred on its mean.
+
+    scikit-learn's ``r2_score(..., multioutput="variance_weighted")`` on the
+    flattened outputs, except that outputs constant over the samples (a
+    Dirichlet boundary) still count their errors.
+    """
+    if y.shape != y_pred.shape:
+        raise ValueError(f"y has shape {y.shape}, but the prediction has shape {y_pred.shape}.")
+    n = len(y)
+    y, y_pred = y.reshape(n, -1), y_pred.reshape(n, -1)
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    w = w[:, None] / w.sum()
+    sse = float((w * (y - y_pred) ** 2).sum())
+    sst = float((w * (y - (w * y).sum(axis=0)) ** 2).sum())
+    if sst == 0.0:
+        return 1.0 if sse == 0.0 else 0.0  # r2_score's convention for constant y
+    return 1.0 - sse / sst

@@ -5,29 +5,60 @@ torch training code. Tensors are channel-first, ``(batch, channels, *grid)``.
 """
 
 from skop.nn.layers import (
+    MLP,
+    Dense,
     DomainPadding,
+    FourierFeatures,
     GridEmbedding,
+    ModifiedMLP,
     PointwiseLinear,
     PointwiseMLP,
+    Sine,
     SpectralConv,
     Standardized,
 )
 from skop.nn._init import build_module, generator_aware, reset_parameters
-from skop.nn.losses import EDMDResidualLoss, RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
-from skop.nn.models import FNO, FNOBlock, KoopmanDictionaryNet
+from skop.nn.losses import (
+    EDMDResidualLoss,
+    PhysicsInformedLoss,
+    RelativeH1Loss,
+    RelativeL2Loss,
+    ScaledMSELoss,
+)
+from skop.nn.models import (
+    FNO,
+    ConvBranch,
+    DeepONet,
+    FNOBlock,
+    KoopmanDictionaryNet,
+    Parallel,
+    PhysicsInformed,
+    ProductBranch,
+)
 
 __all__ = [
     "FNO",
+    "MLP",
+    "ConvBranch",
+    "Dense",
+    "DeepONet",
     "DomainPadding",
     "EDMDResidualLoss",
     "FNOBlock",
+    "FourierFeatures",
     "GridEmbedding",
     "KoopmanDictionaryNet",
+    "ModifiedMLP",
+    "Parallel",
+    "PhysicsInformed",
+    "PhysicsInformedLoss",
     "PointwiseLinear",
     "PointwiseMLP",
+    "ProductBranch",
     "RelativeH1Loss",
     "RelativeL2Loss",
     "ScaledMSELoss",
+    "Sine",
     "SpectralConv",
     "Standardized",
     "build_module",

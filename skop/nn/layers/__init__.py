@@ -1,11 +1,17 @@
 """Building blocks of skop's torch models."""
 
 from skop.nn.layers._grid import DomainPadding, GridEmbedding
+from skop.nn.layers._mlp import MLP, Dense, FourierFeatures, ModifiedMLP, Sine
 from skop.nn.layers._normalization import Standardized
 from skop.nn.layers._pointwise import PointwiseLinear, PointwiseMLP
 from skop.nn.layers._spectral_conv import SpectralConv
 
 __all__ = [
+    "MLP",
+    "Dense",
+    "FourierFeatures",
+    "ModifiedMLP",
+    "Sine",
     "DomainPadding",
     "GridEmbedding",
     "PointwiseLinear",

@@ -47,6 +47,10 @@ class Standardized(nn.Module):
         loc = getattr(self, f"{prefix}_loc")
         if loc is None or not value.is_floating_point():
             return value
+        if value.ndim > 1 and value.shape[0] > 1 and value.stride(0) == 0:
+            # An input broadcast along the batch (shared by every sample) is
+            # normalised once and stays a broadcast view.
+            return ((value[:1] - loc) / getattr(self, f"{prefix}_scale")).expand_as(value)
         return (value - loc) / getattr(self, f"{prefix}_scale")
 
     def forward(self, x=None, **inputs):

@@ -1,6 +1,11 @@
 """Losses for training operators and dictionaries."""
 
 from skop.nn.losses._koopman import EDMDResidualLoss
-from skop.nn.losses._losses import RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
+from skop.nn.losses._losses import (
+    PhysicsInformedLoss,
+    RelativeH1Loss,
+    RelativeL2Loss,
+    ScaledMSELoss,
+)
 
-__all__ = ["EDMDResidualLoss", "RelativeH1Loss", "RelativeL2Loss", "ScaledMSELoss"]
+__all__ = ["EDMDResidualLoss", "PhysicsInformedLoss", "RelativeH1Loss", "RelativeL2Loss", "ScaledMSELoss"]

@@ -91,3 +91,30 @@ class ScaledMSELoss(nn.Module):
 
     def forward(self, y_pred, y_true):
         return ((y_pred - y_true) / self.scale).pow(2).mean()
+
+
+class PhysicsInformedLoss(nn.Module):
+    """A data loss plus ``weight`` times the mean squared physics residual.
+
+    For models that return ``(prediction, residual)`` while training
+    (:class:`skop.nn.PhysicsInformed`); a plain prediction (validation, no
+    collocation points) gets the data loss alone.
+
+    Parameters
+    ----------
+    data_loss : torch.nn.Module
+        ``data_loss(prediction, y)``.
+    weight : float, default=1.0
+        Weight of the residual term.
+    """
+
+    def __init__(self, data_loss, weight=1.0):
+        super().__init__()
+        self.data_loss = data_loss
+        self.weight = float(weight)
+
+    def forward(self, y_pred, y_true):
+        if not isinstance(y_pred, (tuple, list)):
+            return self.data_loss(y_pred, y_true)
+        prediction, residual = y_pred
+        return self.data_loss(prediction, y_true) + self.weight * residual.pow(2).mean()

@@ -1,6 +1,16 @@
 """Operator-learning models composed from :mod:`skop.nn.layers`."""
 
+from skop.nn.models._deeponet import ConvBranch, DeepONet, Parallel, PhysicsInformed, ProductBranch
 from skop.nn.models._fno import FNO, FNOBlock
 from skop.nn.models._koopman_dictionary import KoopmanDictionaryNet
 
-__all__ = ["FNO", "FNOBlock", "KoopmanDictionaryNet"]
+__all__ = [
+    "FNO",
+    "ConvBranch",
+    "DeepONet",
+    "FNOBlock",
+    "KoopmanDictionaryNet",
+    "Parallel",
+    "PhysicsInformed",
+    "ProductBranch",
+]
