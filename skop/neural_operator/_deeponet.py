@@ -27,6 +27,7 @@ from skop.nn import (
     FourierFeatures,
     ModifiedMLP,
     Parallel,
+    PeriodicFeatures,
     PhysicsInformed,
     PhysicsInformedLoss,
     ProductBranch,
@@ -103,6 +104,12 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
         to the trunk (:class:`skop.nn.FourierFeatures`); 0 for none.
     fourier_scale : float, default=1.0
         Standard deviation of their frequencies.
+    periodic_features : int, default=0
+        ``K > 0`` makes the trunk exactly periodic over ``domain``: it sees
+        only the harmonics ``cos, sin(2 pi k x / L)``, ``k = 1..K``, of each
+        coordinate, ``L`` the domain's length on that axis (the unit length
+        without a ``domain``; :class:`skop.nn.PeriodicFeatures`). For periodic
+        problems (Burgers' equation); replaces ``fourier_features``.
     output_strategy : {"split", "independent"}, default="split"
         Several output components: ``"split"`` shares one branch and one
         trunk whose ``n_outputs * n_basis`` features are split among the
@@ -237,6 +244,7 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
         "architecture": [StrOptions({"mlp", "modified"})],
         "fourier_features": [Interval(Integral, 0, None, closed="left")],
         "fourier_scale": [Interval(Real, 0, None, closed="neither")],
+        "periodic_features": [Interval(Integral, 0, None, closed="left")],
         "output_strategy": [StrOptions({"split", "independent"})],
         "branch_inputs": [tuple, list, None],
         "conv_channels": [tuple, list],
@@ -252,12 +260,13 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
 
     _module_params = (*BaseTorchEstimator._module_params, "n_basis", "branch",
                       "branch_hidden", "trunk_hidden", "activation", "architecture",
-                      "fourier_features", "fourier_scale", "output_strategy", "branch_inputs",
+                      "fourier_features", "fourier_scale", "periodic_features", "output_strategy", "branch_inputs",
                       "conv_channels", "physics_residual")
 
     def __init__(self, n_basis=100, *, branch="mlp", branch_hidden=(128, 128),
                  trunk_hidden=(128, 128), activation="gelu", architecture="mlp",
-                 fourier_features=0, fourier_scale=1.0, output_strategy="split",
+                 fourier_features=0, fourier_scale=1.0, periodic_features=0,
+                 output_strategy="split",
                  branch_inputs=None, conv_channels=(16, 32, 64), n_spatial_dims=None,
                  domain=None, grid="periodic", loss="mse", query_batch_size=None,
                  physics_residual=None, physics_weight=1.0, n_collocation=128,
@@ -283,6 +292,7 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
         self.architecture = architecture
         self.fourier_features = fourier_features
         self.fourier_scale = fourier_scale
+        self.periodic_features = periodic_features
         self.output_strategy = output_strategy
         self.branch_inputs = branch_inputs
         self.conv_channels = conv_channels
@@ -310,15 +320,16 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
     def _branch_input(self, X, reset):
         """``X`` as the branch reads it: (n, m) for MLPs, (n, C, *grid) for the CNN."""
         self._reject_sparse(X, "X")
+        shape = np.shape(X)
+        if not reset and len(shape) > 2 and tuple(shape[1:]) != self._input_shape:
+            raise ValueError(
+                f"X has shape {shape}: {shape[1:]} values per sample, but "
+                f"{type(self).__name__} was fitted on {self._input_shape} (the sensors are "
+                "fixed; the query points are free).")
         X = validate_data(self, X, dtype=np.float64, allow_nd=True, ensure_all_finite=True,
                           reset=reset)
         if reset:
             self._input_shape = tuple(X.shape[1:])
-        elif tuple(X.shape[1:]) != self._input_shape:
-            raise ValueError(
-                f"X has shape {X.shape}: {X.shape[1:]} values per sample, but "
-                f"{type(self).__name__} was fitted on {self._input_shape} (the sensors are "
-                "fixed; the query points are free).")
         if self.branch == "cnn":
             if X.ndim > 4:
                 raise ValueError(
@@ -497,7 +508,13 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
     def _one_trunk(self, n_out):
         d = self.n_query_dims_
         layers = []
-        if self.fourier_features:
+        if self.periodic_features:
+            # The trunk sees standardised coordinates: the period shrinks alike.
+            lengths = np.diff(box(self.domain, d), axis=1)[:, 0]
+            periods = lengths / self._points_stats[1].double().numpy()
+            layers.append(PeriodicFeatures(periods, self.periodic_features))
+            d = 2 * self.periodic_features * d
+        elif self.fourier_features:
             features = FourierFeatures(d, self.fourier_features, self.fourier_scale)
             layers.append(features)
             d = d + 2 * self.fourier_features

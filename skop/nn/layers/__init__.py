@@ -1,7 +1,7 @@
 """Building blocks of skop's torch models."""
 
 from skop.nn.layers._grid import DomainPadding, GridEmbedding
-from skop.nn.layers._mlp import MLP, Dense, FourierFeatures, ModifiedMLP, Sine
+from skop.nn.layers._mlp import MLP, Dense, FourierFeatures, ModifiedMLP, PeriodicFeatures, Sine
 from skop.nn.layers._normalization import Standardized
 from skop.nn.layers._pointwise import PointwiseLinear, PointwiseMLP
 from skop.nn.layers._spectral_conv import SpectralConv
@@ -11,6 +11,7 @@ __all__ = [
     "Dense",
     "FourierFeatures",
     "ModifiedMLP",
+    "PeriodicFeatures",
     "Sine",
     "DomainPadding",
     "GridEmbedding",

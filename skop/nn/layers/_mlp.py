@@ -167,3 +167,44 @@ class FourierFeatures(nn.Module):
     def forward(self, x):
         phase = (2 * math.pi) * (x @ self.frequencies)
         return torch.cat([x, torch.cos(phase), torch.sin(phase)], dim=-1)
+
+
+class PeriodicFeatures(nn.Module):
+    """Harmonics ``cos(2 pi k x_d / P_d), sin(2 pi k x_d / P_d)``, ``k = 1..K``, of coordinates.
+
+    A trunk net that sees only these is exactly periodic with periods ``P_d``
+    (the way Lu et al. (2022) build DeepONets for periodic problems such as
+    Burgers' equation); deterministic, no parameters.
+
+    Parameters
+    ----------
+    periods : sequence of float
+        Period of each coordinate.
+    n_harmonics : int
+        ``K``: the output has ``2 K len(periods)`` features.
+    """
+
+    def __init__(self, periods, n_harmonics):
+        super().__init__()
+        self.periods = tuple(float(p) for p in periods)
+        self.n_harmonics = int(n_harmonics)
+        self.register_buffer("omega", torch.empty(len(self.periods), self.n_harmonics))
+        self.reset_parameters()
+
+    @generator_aware
+    def reset_parameters(self, generator=None):
+        """Set the (fixed) angular frequencies; nothing is drawn."""
+        if self.omega.is_meta:
+            return
+        k = torch.arange(1, self.n_harmonics + 1, dtype=torch.float64)
+        periods = torch.as_tensor(self.periods, dtype=torch.float64)
+        with torch.no_grad():
+            self.omega.copy_(2 * math.pi * k[None, :] / periods[:, None])
+
+    @property
+    def out_features(self):
+        return 2 * self.omega.numel()
+
+    def forward(self, x):
+        phase = (x[..., :, None] * self.omega).flatten(-2)
+        return torch.cat([torch.cos(phase), torch.sin(phase)], dim=-1)
