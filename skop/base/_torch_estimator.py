@@ -312,6 +312,25 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         finally:
             self.__dict__.pop("_in_fit_transaction", None)
 
+    @contextlib.contextmanager
+    def _incremental(self):
+        """Run a ``fit`` as one ``partial_fit`` step: one epoch, continuing, constant lr.
+
+        scikit-learn's idiom for data that does not fit in memory: call
+        ``partial_fit`` on one chunk after another. The first call fits the
+        normalisation on its chunk. The estimator's own parameters are
+        restored afterwards (``get_params`` is unchanged).
+        """
+        names = ("warm_start", "max_epochs", "lr_schedule", "early_stopping")
+        saved = {name: getattr(self, name) for name in names}
+        self.warm_start, self.max_epochs = True, 1
+        self.lr_schedule, self.early_stopping = "constant", False
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                setattr(self, name, value)
+
     def _fit_arrays(self, X, y=None):
         """Train on ``X``, ``y`` (numpy / tensor trees, module layout). Sets the fitted state."""
         if not self.__dict__.get("_in_fit_transaction"):

@@ -404,6 +404,28 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
             inputs = {"u": U} if per_sample is None else {"u": U, "points": per_sample}
             return self._fit_arrays(inputs, ym)
 
+    def partial_fit(self, X, y, query_points=None):
+        """One pass over a chunk of data, continuing the fitted model.
+
+        For data that do not fit in memory: call ``partial_fit`` on one
+        chunk after another (from disk, a generator, a memory map). Each call
+        runs one epoch at the constant rate ``lr``; the first call builds the
+        model and fits the normalisation on its chunk. Later chunks must have
+        the layout of the first (same sensors, outputs and query dimension;
+        the query points may differ).
+
+        Parameters
+        ----------
+        X, y, query_points
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        self : DeepONetRegressor
+        """
+        with self._incremental():
+            return self.fit(X, y, query_points=query_points)
+
     def predict(self, X, query_points=None):
         """Evaluate the learned operator on ``X`` at the training or at new query points.
 

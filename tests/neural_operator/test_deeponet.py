@@ -257,3 +257,21 @@ def test_grid_search_and_pipeline(antiderivative):
                          DeepONetRegressor(max_epochs=40, **SMALL))
     pipe.fit(X, 2 * y, deeponetregressor__query_points=points)
     assert pipe.score(X, 2 * y) > 0.9
+
+
+def test_partial_fit_streams_chunks(antiderivative):
+    # Out-of-core training: chunks of 50 functions, with their own (random) points.
+    X, y, points = make_antiderivative(260, n_sensors=30, n_points=25, query="random",
+                                       random_state=2)
+    est = DeepONetRegressor(**SMALL)
+    before = est.get_params()
+    errors = []
+    for epoch in range(12):
+        for start in range(0, 200, 50):
+            chunk = slice(start, start + 50)
+            est.partial_fit(X[chunk], y[chunk], query_points=points[chunk])
+        if epoch in (0, 11):
+            errors.append(relative_l2_error(y[200:], est.predict(X[200:], query_points=points[200:])))
+    assert est.get_params() == before
+    assert len(est.loss_curve_) == 48
+    assert errors[1] < 0.6 * errors[0] and errors[1] < 0.3
