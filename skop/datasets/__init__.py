@@ -1,5 +1,6 @@
 """Data generators: PDE solvers and benchmark simulations, never downloads."""
 
+from skop.datasets._acoustics import make_acoustic_source
 from skop.datasets._antiderivative import make_antiderivative
 from skop.datasets._burgers import fno_burgers_params, make_burgers
 from skop.datasets._darcy import make_darcy
@@ -16,6 +17,7 @@ from skop.datasets._grf import make_gaussian_random_field
 
 __all__ = [
     "fno_burgers_params",
+    "make_acoustic_source",
     "make_antiderivative",
     "make_burgers",
     "make_darcy",

@@ -386,17 +386,19 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
             The fitted estimator.
         """
         with self._fit_transaction():
-            previous = (self.n_outputs_, self.n_query_dims_) if (
+            previous = (self._input_shape, self.n_outputs_, self.n_query_dims_) if (
                 self.warm_start and hasattr(self, "net_")) else None
             U = self._branch_input(X, reset=True)
             ym, shared, per_sample = self._target_and_points(U, y, query_points)
             points = shared if shared is not None else per_sample
             self.n_outputs_ = ym.shape[1]
             self.n_query_dims_ = points.shape[-1]
-            if previous is not None and previous != (self.n_outputs_, self.n_query_dims_):
+            now = (self._input_shape, self.n_outputs_, self.n_query_dims_)
+            if previous is not None and previous != now:
                 raise ValueError(
-                    "warm_start=True needs the same (n_outputs, query dimension) as the previous "
-                    f"fit, {previous}; got {(self.n_outputs_, self.n_query_dims_)}.")
+                    "warm_start=True (and partial_fit) needs data of the layout of the previous "
+                    f"fit, (input shape, n_outputs, query dimension) = {previous}; got {now}. "
+                    "Set warm_start=False to fit a new model.")
             self._check_branch_inputs(U)
             self.query_points_ = shared
             self._points_stats = self._coordinate_stats(points)

@@ -275,3 +275,14 @@ def test_partial_fit_streams_chunks(antiderivative):
     assert est.get_params() == before
     assert len(est.loss_curve_) == 48
     assert errors[1] < 0.6 * errors[0] and errors[1] < 0.3
+
+
+def test_warm_start_needs_the_same_layout(antiderivative):
+    X, y, _, _, points = antiderivative
+    est = DeepONetRegressor(max_epochs=1, warm_start=True, **SMALL).fit(X, y, query_points=points)
+    with pytest.raises(ValueError, match="layout of the previous fit"):
+        est.fit(X[:, :20], y, query_points=points)
+    with pytest.raises(ValueError, match="layout of the previous fit"):
+        est.fit(X, np.stack([y, y], axis=1), query_points=points)
+    # The failed fits left the model as it was.
+    assert est.predict(X[:2]).shape == (2, 25)
