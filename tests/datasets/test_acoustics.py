@@ -28,14 +28,14 @@ def gaussian(nx, ny, room, x0, y0, width):
     return np.exp(-((x[None, :] - x0) ** 2 + (y[:, None] - y0) ** 2) / width**2)
 
 
-def standing_mode_error(nx, ny, n_steps, room=(1.0, 0.8), c=1.3, final_time=0.7):
+def standing_mode_error(nx, ny, n_steps, final_time=0.7, n_save=5, room=(1.0, 0.8), c=1.3):
     x = np.linspace(0.0, room[0], nx)
     y = np.linspace(0.0, room[1], ny)
     shape = np.cos(np.pi * y[:, None] / room[1]) * np.cos(np.pi * x[None, :] / room[0])
     omega = c * np.pi * np.sqrt(1 / room[0] ** 2 + 1 / room[1] ** 2)
     p, times = solve_acoustic_wave(
         shape, room_size=room, speed_of_sound=c, final_time=final_time,
-        save_times=np.linspace(0, final_time, 5), n_steps=n_steps,
+        save_times=n_save, n_steps=n_steps,
     )  # fmt: skip
     exact = shape[None] * np.cos(omega * times)[:, None, None]
     return np.abs(p.numpy() - exact).max()
@@ -51,10 +51,10 @@ def test_second_order_convergence_to_the_standing_mode():
 
 def test_energy_is_conserved_and_is_the_continuous_one():
     width, room = 0.1, (1.0, 1.0)
-    p0 = gaussian(41, 41, room, 0.4, 0.55, width)
+    p0 = gaussian(81, 81, room, 0.4, 0.55, width)
     p, _ = solve_acoustic_wave(p0[None], room_size=room, final_time=2.0, n_steps=400)
     dt = 2.0 / 400
-    assert courant_number(dt, (1 / 40, 1 / 40), 1.0) < 1
+    assert 0.5 < courant_number(dt, (1 / 80, 1 / 80), 1.0) < 1
     energy = acoustic_energy(p[0, :-1], p[0, 1:], time_step=dt, room_size=room)
     drift = (energy - energy[0]).abs().max() / energy[0]
     assert drift < 1e-12, drift
@@ -62,18 +62,19 @@ def test_energy_is_conserved_and_is_the_continuous_one():
     w = trapezoid_weights(p.shape, room)
     kinetic = 0.5 * (w * ((p[0, 1:] - p[0, :-1]) / dt) ** 2).sum(dim=(-2, -1))
     assert kinetic.max() > 0.3 * energy[0]
-    # 1/2 int c^2 |grad p0|^2 = pi / 2 for exp(-r^2 / sigma^2), whatever sigma.
-    assert abs(energy[0].item() - np.pi / 2) < 2e-2
+    # 1/2 int c^2 |grad p0|^2 = pi / 2 for exp(-r^2 / sigma^2), whatever sigma
+    # (8 nodes per sigma here).
+    assert abs(energy[0].item() - np.pi / 2) < 1.5e-2
 
 
 def test_rigid_walls_and_conserved_mean():
-    # A pulse next to the left wall reflects from it by t = 0.35.
+    # A pulse near the left wall (p0 = 5e-6 there) reflects from it by t = 0.4.
     deriv = []
     for n in (81, 161):
         h = 1.0 / (n - 1)
-        p0 = gaussian(n, n, (1.0, 1.0), 0.25, 0.5, 0.1)
+        p0 = gaussian(n, n, (1.0, 1.0), 0.35, 0.5, 0.1)
         p, _ = solve_acoustic_wave(p0, final_time=0.4, save_times=9)
-        p = p.numpy()
+        p = p.numpy()[1:]
         # One-sided second-order differences at x = 0 and x = 1, over the
         # interior slope of the field.
         left = (-3 * p[..., 0] + 4 * p[..., 1] - p[..., 2]) / (2 * h)
@@ -81,14 +82,17 @@ def test_rigid_walls_and_conserved_mean():
         slope = np.abs(np.diff(p, axis=-1)).max() / h
         assert slope > 3  # the field has steep gradients
         deriv.append(max(np.abs(left).max(), np.abs(right).max()) / slope)
-    assert deriv[0] < 2e-2
-    assert 3 < deriv[0] / deriv[1] < 5  # O(h^2)
+    # O(h^2) at least; measured O(h^3) (the mirrored field is even at the wall).
+    assert deriv[1] < 2e-3
+    assert deriv[0] / deriv[1] > 4
 
     p0 = gaussian(41, 31, (1.0, 0.75), 0.2, 0.3, 0.1)
     p, _ = solve_acoustic_wave(p0, room_size=(1.0, 0.75), final_time=1.5, n_steps=300)
     w = trapezoid_weights(p.shape, (1.0, 0.75))
     mean = (w * p).sum(dim=(-2, -1))
-    assert (mean - mean[0]).abs().max() < 1e-14
+    # Exact in exact arithmetic; the zero mode is leapfrog's marginal one, so
+    # round-off drifts (measured 8e-14 of the peak pressure over 300 steps).
+    assert (mean - mean[0]).abs().max() < 1e-12
     # The unweighted mean is not the conserved one once the walls act.
     plain = p.sum(dim=(-2, -1))
     assert (plain - plain[0]).abs().max() > 1e-3
@@ -140,7 +144,7 @@ def test_time_grid_puts_save_times_on_steps():
 def test_first_step_is_second_order():
     # p^1 = p^0 + dt^2 / 2 c^2 L p^0, from rest: one step matches the Taylor
     # expansion of the standing mode, error O(dt^4) per step.
-    errors = [standing_mode_error(16 * k + 1, 12 * k + 1, 1, final_time=0.04 / k)
+    errors = [standing_mode_error(16 * k + 1, 12 * k + 1, 1, final_time=0.02 / k, n_save=2)
               for k in (1, 2)]  # fmt: skip
     assert errors[0] < 1e-4 and errors[0] / errors[1] > 12
 
@@ -156,8 +160,8 @@ def test_free_space_pulse_matches_dawson_before_reflection():
     np.testing.assert_array_equal(X, [[0.5, 0.5]])
     field = y.reshape(11, 21, 21)
     s = np.linspace(0.0, 0.5, 11) / 0.1
-    np.testing.assert_allclose(field[:, 10, 10], 1 - 2 * s * dawsn(s), atol=3e-3)
-    assert field[:, 10, 10].min() < -0.4  # the rarefaction behind the front
+    np.testing.assert_allclose(field[:, 10, 10], 1 - 2 * s * dawsn(s), atol=1e-3)
+    assert field[:, 10, 10].min() < -0.25  # the rarefaction behind the front
 
 
 def test_make_acoustic_source_layout():
@@ -170,17 +174,18 @@ def test_make_acoustic_source_layout():
     assert y.dtype == np.float64
     assert np.all((X >= [0.2, 0.1]) & (X <= [0.8, 0.4]))
     grid = points.reshape(5, 11, 11, 3)  # (t, y, x, coordinate)
-    x_nodes, y_nodes, t_nodes = np.linspace(0, 1, 11), np.linspace(0, 0.5, 11), np.linspace(0, 0.8, 5)
+    x_nodes, y_nodes = np.linspace(0, 1, 11), np.linspace(0, 0.5, 11)
+    t_nodes = np.linspace(0, 0.8, 5)
     np.testing.assert_array_equal(grid[2, 3, :, 0], x_nodes)
     np.testing.assert_array_equal(grid[2, :, 4, 1], y_nodes)
-    np.testing.assert_array_equal(grid[:, 3, 4, 2], t_nodes)
+    np.testing.assert_allclose(grid[:, 3, 4, 2], t_nodes, rtol=0, atol=1e-15)
     field = y.reshape(3, 5, 11, 11)
     for s in range(3):
         np.testing.assert_allclose(field[s, 0], gaussian(11, 11, room, *X[s], 0.1), rtol=1e-14)
         # Later times are the solver's field on the 41-node grid, subsampled.
         fine, _ = solve_acoustic_wave(gaussian(41, 41, room, *X[s], 0.1), room_size=room,
                                       final_time=0.8, save_times=5)  # fmt: skip
-        np.testing.assert_allclose(field[s], fine.numpy()[:, ::4, ::4], rtol=0, atol=1e-15)
+        np.testing.assert_allclose(field[s], fine.numpy()[:, ::4, ::4], rtol=0, atol=1e-14)
     assert np.abs(field[:, -1]).max() > 0.05  # still sounding at t = final_time
 
 
