@@ -20,6 +20,7 @@ FAST_PARAMS = {
 # constructed or to stay fast in the checks.
 CHECK_PARAMS = {
     "FNORegressor": {"width": 16, "n_modes": 8, "n_layers": 2},
+    "MgNORegressor": {"width": 8, "n_layers": 2},
     "DeepONetRegressor": {"n_basis": 16, "branch_hidden": (32,), "trunk_hidden": (32,)},
     "FourierDictionary": {"n_modes": 1},
 }

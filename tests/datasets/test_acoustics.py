@@ -209,14 +209,6 @@ def test_make_acoustic_source_is_seeded():
     np.testing.assert_array_equal(make_acoustic_source(5, random_state=rng, **kwargs)[0], a[0])
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
-def test_gpu_matches_cpu():
-    kwargs = dict(resolution=41, output_resolution=11, n_times=5, random_state=0)
-    _, y_cpu, _ = make_acoustic_source(6, device="cpu", **kwargs)
-    _, y_gpu, _ = make_acoustic_source(6, device="cuda", **kwargs)
-    np.testing.assert_allclose(y_gpu, y_cpu, rtol=0, atol=1e-12)
-
-
 def test_bad_parameters():
     p0 = gaussian(21, 21, (1.0, 1.0), 0.5, 0.5, 0.1)
     with pytest.raises(ValueError, match="CFL"):  # dt > h / (c sqrt 2) = 0.035

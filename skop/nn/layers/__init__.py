@@ -2,11 +2,15 @@
 
 from skop.nn.layers._grid import DomainPadding, GridEmbedding
 from skop.nn.layers._mlp import MLP, Dense, FourierFeatures, ModifiedMLP, PeriodicFeatures, Sine
+from skop.nn.layers._multigrid import BoundaryConv, MultigridConv, Prolongation
 from skop.nn.layers._normalization import Standardized
 from skop.nn.layers._pointwise import PointwiseLinear, PointwiseMLP
 from skop.nn.layers._spectral_conv import SpectralConv
 
 __all__ = [
+    "BoundaryConv",
+    "MultigridConv",
+    "Prolongation",
     "MLP",
     "Dense",
     "FourierFeatures",

@@ -2,6 +2,7 @@
 
 from skop.nn.models._deeponet import ConvBranch, DeepONet, Parallel, PhysicsInformed, ProductBranch
 from skop.nn.models._fno import FNO, FNOBlock
+from skop.nn.models._mgno import MgNO, MgNOBlock
 from skop.nn.models._koopman_dictionary import KoopmanDictionaryNet
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "DeepONet",
     "FNOBlock",
     "KoopmanDictionaryNet",
+    "MgNO",
+    "MgNOBlock",
     "Parallel",
     "PhysicsInformed",
     "ProductBranch",
