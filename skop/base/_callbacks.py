@@ -24,7 +24,8 @@ class DivergenceGuard(Callback):
         # skorch has already recorded the batch loss as a Python float (its own
         # host sync); reading it back costs no second device synchronisation.
         key = "train_loss" if training else "valid_loss"
-        value = net.history[-1, "batches", -1].get(key)
+        # Plain list indexing: skorch's History.__getitem__ parses a key per call.
+        value = list.__getitem__(net.history, -1)["batches"][-1].get(key)
         if value is not None and not math.isfinite(value):
             raise TrainingDiverged(
                 f"loss became {value} at epoch {len(net.history)} "
@@ -49,27 +50,31 @@ class KeepBestOnInterrupt(Callback):
         self._in_epoch = False
         return self
 
+    def on_train_begin(self, net, **kwargs):
+        # The module's tensors stay the same objects while it trains: collect
+        # them once (state_dict() walks the module tree, which cost as much as
+        # a small model's training step when done every epoch).
+        self._state = net.module_.state_dict(keep_vars=True)
+
     def on_epoch_begin(self, net, **kwargs):
         self._in_epoch = True
 
     def on_epoch_end(self, net, **kwargs):
         self._in_epoch = False
-        row = net.history[-1]
+        row = list.__getitem__(net.history, -1)
         loss = row.get("valid_loss", row.get("train_loss", math.inf))
         if loss < self.best_loss_:
             self.best_loss_ = loss
             self.best_epoch_ = row["epoch"]
-            self._snapshot(net.module_.state_dict())
+            self._snapshot(getattr(self, "_state", None) or net.module_.state_dict())
 
     def _snapshot(self, state):
-        # Copy into the tensors of the previous snapshot: a deepcopy per
-        # improving epoch cost more than a small model's whole training step.
+        # Copy into the tensors of the previous snapshot, not a new deepcopy.
         best = self.best_state_
-        if best is None or best.keys() != state.keys() or any(
-                best[k].shape != v.shape for k, v in state.items()):
-            self.best_state_ = {k: v.detach().clone() for k, v in state.items()}
-            return
         with torch.no_grad():
+            if best is None:
+                self.best_state_ = {k: v.detach().clone() for k, v in state.items()}
+                return
             for key, value in state.items():
                 best[key].copy_(value)
 
@@ -89,6 +94,7 @@ class KeepBestOnInterrupt(Callback):
         # The snapshot is only needed during fit; do not pickle a second model copy.
         state = self.__dict__.copy()
         state["best_state_"] = None
+        state.pop("_state", None)
         return state
 
 

@@ -144,6 +144,11 @@ class TensorBatches:
 
     def __iter__(self):
         n = n_samples(self.X)
+        if n <= self.batch_size:
+            # One batch holds everything: its order changes no gradient, so
+            # neither shuffle nor copy (full-batch training, one step per epoch).
+            yield self.transform(self.X, self.y) if self.transform is not None else (self.X, self.y)
+            return
         order = None
         if self.shuffle:
             device = first_tensor(self.X).device

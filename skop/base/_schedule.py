@@ -19,13 +19,18 @@ def resolve_optimizer(optimizer, weight_decay):
     """The optimizer class and its skorch ``optimizer__*`` keyword arguments.
 
     ``"sgd"`` means SGD with Nesterov momentum 0.9 (plain SGD is rarely what a
-    user of a name wants); a class is used as given.
+    user of a name wants); ``"adam"`` / ``"adamw"`` use torch's fused kernels
+    (one kernel per step instead of a dozen small ops per parameter: on a small
+    network that was a fifth of the step; ``optimizer_kwargs={"fused": False}``
+    restores the per-tensor loop); a class is used as given.
     """
     if isinstance(optimizer, str):
         cls = OPTIMIZERS[optimizer]
         kwargs = {"weight_decay": weight_decay}
         if optimizer == "sgd":
             kwargs.update(momentum=0.9, nesterov=True)
+        if optimizer in ("adam", "adamw"):
+            kwargs.update(fused=True)
         return cls, kwargs
     return optimizer, {"weight_decay": weight_decay}
 
