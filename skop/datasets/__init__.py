@@ -14,6 +14,7 @@ from skop.datasets._dynamical_systems import (
 )
 from skop.datasets._gaussian_mixture import make_easy_gaussian_mixture
 from skop.datasets._grf import make_gaussian_random_field
+from skop.datasets._helmholtz import make_helmholtz
 
 __all__ = [
     "fno_burgers_params",
@@ -24,6 +25,7 @@ __all__ = [
     "make_duffing",
     "make_easy_gaussian_mixture",
     "make_gaussian_random_field",
+    "make_helmholtz",
     "make_linear_map",
     "make_logistic_map",
     "make_lorenz",
