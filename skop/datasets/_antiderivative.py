@@ -105,8 +105,8 @@ def make_antiderivative(n_samples=1000, n_sensors=100, n_points=100, *, length_s
     phase = rng.uniform(0.0, 2 * np.pi, (n_samples, n_features))
 
     sensors = np.linspace(0.0, 1.0, n_sensors)
-    X = np.einsum("nj,nij->ni", amplitude,
-                  np.cos(freq[:, None, :] * sensors[:, None] + phase[:, None, :]))
+    X = _feature_sums(amplitude, lambda s: np.cos(
+        freq[s, None, :] * sensors[:, None] + phase[s, None, :]), n_sensors)
     if query == "grid":
         x = np.linspace(0.0, 1.0, n_points) if n_points > 1 else np.ones(1)
         points = x[:, None]
@@ -114,5 +114,21 @@ def make_antiderivative(n_samples=1000, n_sensors=100, n_points=100, *, length_s
     else:
         x = rng.uniform(0.0, 1.0, (n_samples, n_points))
         points = x[..., None]
-    y = np.einsum("nj,nij->ni", amplitude, _integral_of_cosines(freq, phase, x))
+    y = _feature_sums(amplitude, lambda s: _integral_of_cosines(freq[s], phase[s], x[s]),
+                      x.shape[1])
     return X, y, points
+
+
+def _feature_sums(amplitude, features, n_points, max_elements=2**22):
+    """``sum_j a_nj phi_j(x_ni)`` over chunks of samples.
+
+    ``features(rows)`` returns ``(rows, n_points, n_features)``; chunking keeps
+    that block to ``max_elements`` values (32 MiB), whatever the data size.
+    """
+    n, n_features = amplitude.shape
+    step = max(1, max_elements // max(1, n_points * n_features))
+    out = np.empty((n, n_points))
+    for start in range(0, n, step):
+        rows = slice(start, start + step)
+        out[rows] = np.einsum("nj,nij->ni", amplitude[rows], features(rows))
+    return out
