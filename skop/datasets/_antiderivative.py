@@ -10,8 +10,10 @@ query point, on or off the sensor grid.
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils import check_random_state
+from scipy import special
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from skop.utils import draw_seed
 
 
 def _integral_of_cosines(freq, phase, x):
@@ -69,7 +71,10 @@ def make_antiderivative(n_samples=1000, n_sensors=100, n_points=100, *, length_s
     n_features : int, default=500
         Random Fourier features per function.
     random_state : int, RandomState instance or None, default=None
-        Seeds the fields and the random query points.
+        Seeds the fields and the random query points. Function ``i`` has
+        its own random stream, so it is the same whatever ``n_samples``,
+        ``n_points`` or ``query``: finer query grids or random points
+        evaluate the same functions.
 
     Returns
     -------
@@ -99,10 +104,15 @@ def make_antiderivative(n_samples=1000, n_sensors=100, n_points=100, *, length_s
     >>> X.shape, y.shape, points.shape
     ((5, 50), (5, 20), (20, 1))
     """
-    rng = check_random_state(random_state)
-    amplitude = rng.standard_normal((n_samples, n_features)) * np.sqrt(2.0 / n_features)
-    freq = rng.standard_normal((n_samples, n_features)) / length_scale
-    phase = rng.uniform(0.0, 2 * np.pi, (n_samples, n_features))
+    # One random stream per function: function i (and its random query
+    # points) depends only on the seed and i, not on n_samples or n_points.
+    seed = draw_seed(random_state)
+    streams = [np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+               for i in range(n_samples)]
+    draws = np.stack([g.standard_normal((3, n_features)) for g in streams])
+    amplitude = draws[:, 0] * np.sqrt(2.0 / n_features)
+    freq = draws[:, 1] / length_scale
+    phase = 2 * np.pi * special.ndtr(draws[:, 2])  # uniform on [0, 2 pi)
 
     sensors = np.linspace(0.0, 1.0, n_sensors)
     X = _feature_sums(amplitude, lambda s: np.cos(
@@ -112,7 +122,7 @@ def make_antiderivative(n_samples=1000, n_sensors=100, n_points=100, *, length_s
         points = x[:, None]
         x = np.broadcast_to(x, (n_samples, n_points))
     else:
-        x = rng.uniform(0.0, 1.0, (n_samples, n_points))
+        x = np.stack([g.uniform(0.0, 1.0, n_points) for g in streams])
         points = x[..., None]
     y = _feature_sums(amplitude, lambda s: _integral_of_cosines(freq[s], phase[s], x[s]),
                       x.shape[1])

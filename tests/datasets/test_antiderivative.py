@@ -55,3 +55,11 @@ def test_bad_parameters():
         make_antiderivative(3, n_sensors=1)
     with pytest.raises(ValueError, match="query"):
         make_antiderivative(3, query="scattered")
+
+
+def test_function_i_does_not_depend_on_the_sizes():
+    X_small, y_small, _ = make_antiderivative(3, n_sensors=20, n_points=5, random_state=7)
+    X_big, y_fine, points = make_antiderivative(6, n_sensors=20, n_points=9, random_state=7)
+    np.testing.assert_array_equal(X_small, X_big[:3])
+    # The 5-point grid is every second point of the 9-point grid.
+    np.testing.assert_allclose(y_small, y_fine[:3, ::2], rtol=1e-12, atol=1e-14)
