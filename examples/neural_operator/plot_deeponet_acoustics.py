@@ -1,7 +1,7 @@
 """
-===========================================================
+==============================================================
 DeepONet: sound propagation from a moving source, in real time
-===========================================================
+==============================================================
 
 Borrel-Jensen et al. ("Sound propagation in realistic interactive 3D scenes with
 parameterized sources using deep neural operators") train a DeepONet whose

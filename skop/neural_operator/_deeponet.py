@@ -320,7 +320,7 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
     def _branch_input(self, X, reset):
         """``X`` as the branch reads it: (n, m) for MLPs, (n, C, *grid) for the CNN."""
         self._reject_sparse(X, "X")
-        shape = np.shape(X)
+        shape = X.shape if hasattr(X, "shape") else np.asarray(X).shape
         if not reset and len(shape) > 2 and tuple(shape[1:]) != self._input_shape:
             raise ValueError(
                 f"X has shape {shape}: {shape[1:]} values per sample, but "
@@ -375,7 +375,7 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
         ----------
         X : array-like of shape (n_samples, n_sensors) (or a grid with ``branch="cnn"``)
             Input functions at the sensors.
-        y : array-like of shape (n_samples, n_points), (n_samples, n_outputs, n_points), (n_samples, [n_outputs,] *grid) or (n_samples,)
+        y : array-like of shape (n_samples, n_points), (n_samples, n_outputs, n_points), (n_samples, [n_outputs,] n_1, ..., n_d) or (n_samples,)
             Output functions at the query points, or on a grid.
         query_points : array-like of shape (n_points, d) or (n_samples, n_points, d), default=None
             Coordinates of the values of ``y``; ``None`` when ``y`` is on a grid.
@@ -386,9 +386,11 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
             The fitted estimator.
         """
         with self._fit_transaction():
+            continuing = self.warm_start and hasattr(self, "net_")
             previous = (self._input_shape, self.n_outputs_, self.n_query_dims_) if (
-                self.warm_start and hasattr(self, "net_")) else None
-            U = self._branch_input(X, reset=True)
+                continuing) else None
+            # A continuation checks X against the fitted features, as partial_fit must.
+            U = self._branch_input(X, reset=not continuing)
             ym, shared, per_sample = self._target_and_points(U, y, query_points)
             points = shared if shared is not None else per_sample
             self.n_outputs_ = ym.shape[1]
