@@ -21,6 +21,8 @@ FAST_PARAMS = {
 CHECK_PARAMS = {
     "FNORegressor": {"width": 16, "n_modes": 8, "n_layers": 2},
     "MgNORegressor": {"width": 8, "n_layers": 2},
+    "UNetOperatorRegressor": {"width": 8, "depth": 2, "kernel_size": 3, "lr": 3e-3,
+                              "lr_schedule": "cosine"},
     "DeepONetRegressor": {"n_basis": 16, "branch_hidden": (32,), "trunk_hidden": (32,)},
     "FourierDictionary": {"n_modes": 1},
 }

@@ -5,7 +5,7 @@ import numpy as np
 from benchmarks.common import cache, quick
 from skop.datasets import fno_burgers_params, make_burgers, make_darcy
 from skop.metrics import relative_l2_error
-from skop.neural_operator import FNORegressor
+from skop.neural_operator import FNORegressor, MgNORegressor, UNetOperatorRegressor
 
 
 @cache
@@ -96,3 +96,41 @@ class FNODarcy:
 
     def track_test_relative_l2_2_epochs(self):
         return relative_l2_error(self.y_test, self.fitted.predict(self.X_test))
+
+
+def _grid_operator_darcy(estimator, extra=None):
+    """Fit / predict / peak memory / tracked error of a grid operator on Darcy 33 x 33 nodes."""
+
+    class Bench:
+        timeout = 1800
+
+        def setup(self):
+            n_train, n_test, res = _sizes((400, 100, 33), (12, 4, 9))
+            self.X, self.y, self.X_test, self.y_test = darcy(n_train, n_test, res)
+            self.params = dict(max_epochs=1 if quick() else 3, n_spatial_dims=2, grid="nodes",
+                               random_state=0, **(extra or {}))
+            if quick():
+                self.params.update(width=4)
+            self.fitted = estimator(**self.params).fit(self.X, self.y)
+
+        def time_fit(self):
+            estimator(**self.params).fit(self.X, self.y)
+
+        def peakmem_fit(self):
+            estimator(**self.params).fit(self.X, self.y)
+
+        def time_predict(self):
+            self.fitted.predict(self.X_test)
+
+        def track_test_relative_l2_3_epochs(self):
+            return relative_l2_error(self.y_test, self.fitted.predict(self.X_test))
+
+    return Bench
+
+
+class MgNODarcy(_grid_operator_darcy(MgNORegressor)):
+    """MgNORegressor on Darcy 33 x 33 nodes."""
+
+
+class UNetOperatorDarcy(_grid_operator_darcy(UNetOperatorRegressor, {"depth": 2})):
+    """UNetOperatorRegressor on Darcy 33 x 33 nodes."""

@@ -3,5 +3,6 @@
 from skop.neural_operator._deeponet import DeepONetRegressor
 from skop.neural_operator._fno import FNORegressor
 from skop.neural_operator._mgno import MgNORegressor
+from skop.neural_operator._unet import UNetOperatorRegressor
 
-__all__ = ["DeepONetRegressor", "FNORegressor", "MgNORegressor"]
+__all__ = ["DeepONetRegressor", "FNORegressor", "MgNORegressor", "UNetOperatorRegressor"]

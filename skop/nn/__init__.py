@@ -7,6 +7,7 @@ torch training code. Tensors are channel-first, ``(batch, channels, *grid)``.
 from skop.nn.layers import (
     MLP,
     BoundaryConv,
+    ContinuousConv,
     Dense,
     DomainPadding,
     FourierFeatures,
@@ -40,12 +41,14 @@ from skop.nn.models import (
     Parallel,
     PhysicsInformed,
     ProductBranch,
+    UNetOperator,
 )
 
 __all__ = [
     "FNO",
     "MLP",
     "BoundaryConv",
+    "ContinuousConv",
     "ConvBranch",
     "Dense",
     "DeepONet",
@@ -73,6 +76,7 @@ __all__ = [
     "Sine",
     "SpectralConv",
     "Standardized",
+    "UNetOperator",
     "build_module",
     "generator_aware",
     "reset_parameters",

@@ -1,5 +1,6 @@
 """Building blocks of skop's torch models."""
 
+from skop.nn.layers._continuous_conv import ContinuousConv
 from skop.nn.layers._grid import DomainPadding, GridEmbedding
 from skop.nn.layers._mlp import MLP, Dense, FourierFeatures, ModifiedMLP, PeriodicFeatures, Sine
 from skop.nn.layers._multigrid import BoundaryConv, MultigridConv, Prolongation
@@ -9,6 +10,7 @@ from skop.nn.layers._spectral_conv import SpectralConv
 
 __all__ = [
     "BoundaryConv",
+    "ContinuousConv",
     "MultigridConv",
     "Prolongation",
     "MLP",

@@ -3,6 +3,7 @@
 from skop.nn.models._deeponet import ConvBranch, DeepONet, Parallel, PhysicsInformed, ProductBranch
 from skop.nn.models._fno import FNO, FNOBlock
 from skop.nn.models._mgno import MgNO, MgNOBlock
+from skop.nn.models._unet import UNetOperator
 from skop.nn.models._koopman_dictionary import KoopmanDictionaryNet
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "Parallel",
     "PhysicsInformed",
     "ProductBranch",
+    "UNetOperator",
 ]
