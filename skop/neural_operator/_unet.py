@@ -131,7 +131,7 @@ class UNetOperatorRegressor(BaseNeuralOperator):
 
     References
     ----------
-    J. Berner, M. Liu-Schiaffini, J. Kossaifi, V. Duruisseaux, B. Bonev,
+    Berner, J., M. Liu-Schiaffini, J. Kossaifi, V. Duruisseaux, B. Bonev,
     K. Azizzadenesheli, A. Anandkumar. "Principled Approaches for Extending
     Neural Architectures to Function Spaces for Operator Learning", 2025,
     arXiv:2506.10973.
@@ -205,7 +205,7 @@ class UNetOperatorRegressor(BaseNeuralOperator):
         ----------
         X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] n_1[, n_2])
             Input functions on a 1-D or 2-D grid.
-        y : array-like of shape (n_samples, [channels,] *grid), (n_samples,) or (n_samples, n_outputs)
+        y : array-like of shape (n_samples, [channels,] n_1[, n_2]), (n_samples,) or (n_samples, n_outputs)
             Output functions on the same grid, or scalar / vector targets.
 
         Returns
