@@ -1,6 +1,5 @@
 """skorch callbacks that give every skop estimator the same training behaviour."""
 
-import copy
 import math
 import warnings
 

@@ -28,6 +28,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from skop.base import BaseTorchEstimator
+from skop.nn import RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
 from skop.nn.layers._grid import GRID_CONVENTIONS
 
 MAX_SPATIAL_DIMS = 3
@@ -189,6 +190,24 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
 
     def _set_fit_layout(self):
         """Set method-specific fitted attributes from the layout (e.g. kept modes)."""
+
+    def _build_criterion(self, y, y_scale):
+        """The ``loss`` parameter's criterion: ``"auto"`` is the relative L2 error
+        for function targets and the MSE in standardised units for scalar /
+        vector targets; ``"h1"`` and ``"relative_l2"`` compare functions."""
+        loss = self.loss
+        if loss == "auto":
+            loss = "mse" if self.n_outputs_ is not None else "relative_l2"
+        if loss == "mse":
+            return ScaledMSELoss(y_scale)
+        if self.n_outputs_ is not None:
+            raise ValueError(
+                f"loss={self.loss!r} compares functions, but y holds scalar / vector targets; "
+                "use loss='mse' or 'auto'."
+            )
+        if loss == "h1":
+            return RelativeH1Loss(self.n_spatial_dims_, self.grid)
+        return RelativeL2Loss()
 
     def _check_warm_start_layout(self, Xm, ym, kind):
         previous = ("vector" if self.n_outputs_ else "field", self.n_channels_in_,

@@ -12,7 +12,7 @@ from skop.neural_operator._base import (
     GRID_PARAMETERS_DOC,
     BaseNeuralOperator,
 )
-from skop.nn import FNO, RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
+from skop.nn import FNO
 from skop.nn.layers._grid import padded_length
 
 
@@ -355,20 +355,3 @@ class FNORegressor(BaseNeuralOperator):
         if name == "domain_padding":
             return _AUTO_NODE_PADDING if self.grid == "nodes" else 0.0
         return _AUTO[min(self.n_spatial_dims_, 2)][name]
-
-    def _build_criterion(self, y, y_scale):
-        loss = self.loss
-        if loss == "auto":
-            loss = "mse" if self.n_outputs_ is not None else "relative_l2"
-        if loss == "mse":
-            return ScaledMSELoss(y_scale)
-        if self.n_outputs_ is not None:
-            raise ValueError(
-                f"loss={self.loss!r} compares functions, but y holds scalar / vector targets; "
-                "use loss='mse' or 'auto'."
-            )
-        if loss == "h1":
-            return RelativeH1Loss(self.n_spatial_dims_, self.grid)
-        return RelativeL2Loss()
-
-

@@ -12,7 +12,7 @@ from skop.neural_operator._base import (
     GRID_PARAMETERS_DOC,
     BaseNeuralOperator,
 )
-from skop.nn import MgNO, RelativeH1Loss, RelativeL2Loss, ScaledMSELoss
+from skop.nn import MgNO
 from skop.nn.layers._multigrid import BOUNDARIES, max_levels
 
 _MAX_AUTO_LEVELS = 5
@@ -230,17 +230,3 @@ class MgNORegressor(BaseNeuralOperator):
                     n_dims=self.n_spatial_dims_, boundary=self.boundary,
                     pre_smooth=self.pre_smooth, post_smooth=self.post_smooth,
                     pool=self.n_outputs_ is not None)
-
-    def _build_criterion(self, y, y_scale):
-        loss = self.loss
-        if loss == "auto":
-            loss = "mse" if self.n_outputs_ is not None else "relative_l2"
-        if loss == "mse":
-            return ScaledMSELoss(y_scale)
-        if self.n_outputs_ is not None:
-            raise ValueError(
-                f"loss={self.loss!r} compares functions, but y holds scalar / vector targets; "
-                "use loss='mse' or 'auto'.")
-        if loss == "h1":
-            return RelativeH1Loss(self.n_spatial_dims_, self.grid)
-        return RelativeL2Loss()

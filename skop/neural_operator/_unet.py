@@ -13,7 +13,7 @@ from skop.neural_operator._base import (
     GRID_PARAMETERS_DOC,
     BaseNeuralOperator,
 )
-from skop.nn import RelativeH1Loss, RelativeL2Loss, ScaledMSELoss, UNetOperator
+from skop.nn import UNetOperator
 from skop.nn.layers._continuous_conv import (
     CONV_BOUNDARIES,
     RESIZE_METHODS,
@@ -292,17 +292,3 @@ class UNetOperatorRegressor(BaseNeuralOperator):
             train_resolution=self.grid_shape_, grid=self.grid, boundary=self.boundary,
             resize=self.resize, resolution_agnostic=self.resolution_agnostic,
             positional_embedding=self.positional_embedding, pool=self.n_outputs_ is not None)
-
-    def _build_criterion(self, y, y_scale):
-        loss = self.loss
-        if loss == "auto":
-            loss = "mse" if self.n_outputs_ is not None else "relative_l2"
-        if loss == "mse":
-            return ScaledMSELoss(y_scale)
-        if self.n_outputs_ is not None:
-            raise ValueError(
-                f"loss={self.loss!r} compares functions, but y holds scalar / vector targets; "
-                "use loss='mse' or 'auto'.")
-        if loss == "h1":
-            return RelativeH1Loss(self.n_spatial_dims_, self.grid)
-        return RelativeL2Loss()
