@@ -23,6 +23,7 @@ CHECK_PARAMS = {
     "MgNORegressor": {"width": 8, "n_layers": 2},
     "UNetOperatorRegressor": {"width": 8, "depth": 2, "kernel_size": 3, "lr": 3e-3,
                               "lr_schedule": "cosine"},
+    "LSMRegressor": {"width": 8, "n_heads": 2, "lr": 3e-3},
     "DeepONetRegressor": {"n_basis": 16, "branch_hidden": (32,), "trunk_hidden": (32,)},
     "FourierDictionary": {"n_modes": 1},
 }

@@ -166,3 +166,20 @@ def test_build_module_draws_what_torch_defaults_draw(factory):
     assert torch.equal(torch.get_rng_state(), state)
     for (name, a), (_, b) in zip(reference.state_dict().items(), built.state_dict().items()):
         torch.testing.assert_close(b, a, rtol=0, atol=0, msg=name)
+
+
+def test_resample_is_exact_for_band_limited_periodic_fields_and_node_interpolation():
+    from skop.nn.layers._grid import resample
+
+    def field(n):
+        x = torch.arange(n, dtype=torch.float64) / n
+        return (torch.cos(2 * torch.pi * 3 * x + 0.4) + torch.sin(2 * torch.pi * x))[None, None]
+
+    for n_in, n_out in [(16, 33), (33, 16), (15, 30), (24, 16)]:
+        torch.testing.assert_close(resample(field(n_in), (n_out,)), field(n_out))
+    x = torch.randn(2, 3, 16, 10, dtype=torch.float64)
+    torch.testing.assert_close(resample(resample(x, (32, 20)), (16, 10)), x)
+    nodes = torch.randn(2, 1, 9, 5, dtype=torch.float64)
+    fine = resample(nodes, (17, 9), "nodes")
+    torch.testing.assert_close(fine[..., ::2, ::2], nodes)
+    torch.testing.assert_close(fine[..., 1, 0], (nodes[..., 0, 0] + nodes[..., 1, 0]) / 2)

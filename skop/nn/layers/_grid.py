@@ -14,6 +14,8 @@ mode means one physical frequency on every grid: what makes a model trained
 on one resolution evaluate consistently on another.
 """
 
+import math
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -132,3 +134,50 @@ class DomainPadding(nn.Module):
 
     def extra_repr(self):
         return f"fraction={self.fraction}, n_dims={self.n_dims}, grid={self.grid!r}"
+
+
+def resample(x, shape, grid="periodic"):
+    """Resample the field ``x`` of shape ``(batch, channels, *grid)`` onto ``shape``.
+
+    ``"periodic"`` data are resampled spectrally (the Fourier series is
+    truncated or zero-padded, exact for band-limited fields), ``"nodes"``
+    data by multilinear interpolation between nodes, which keeps the
+    boundary values. The inverse map of a refinement recovers the coarse
+    samples exactly in both conventions on nested grids.
+    """
+    _check_convention(grid)
+    d = len(shape)
+    if tuple(x.shape[-d:]) == tuple(shape):
+        return x
+    if grid == "nodes":
+        if d > 3:
+            raise ValueError("node-grid resampling supports 1 to 3 axes.")
+        mode = {1: "linear", 2: "bilinear", 3: "trilinear"}[d]
+        return F.interpolate(x, size=tuple(shape), mode=mode, align_corners=True)
+    axes = tuple(range(-d, 0))
+    coefficients = torch.fft.fftn(x, dim=axes)
+    for axis, (n_in, n_out) in zip(axes, zip(x.shape[-d:], shape)):
+        coefficients = _resize_spectrum(coefficients, axis, n_in, n_out)
+    scale = math.prod(shape) / math.prod(x.shape[-d:])
+    return torch.fft.ifftn(coefficients, dim=axes).real * scale
+
+
+def _resize_spectrum(c, axis, n_in, n_out):
+    """Keep the ``min(n_in, n_out)`` lowest frequencies along ``axis``, zero the rest.
+
+    On an even grid the Nyquist term stands for both +n/2 and -n/2: it is
+    split in halves between the two when refining, and the two are summed
+    into it (their aliases) when coarsening.
+    """
+    c = c.movedim(axis, 0)
+    n = min(n_in, n_out)
+    pos, neg = (n + 1) // 2, n // 2  # frequencies 0 .. pos - 1 and -neg .. -1
+    out = c.new_zeros((n_out, *c.shape[1:]))
+    out[:pos] = c[:pos]
+    if neg:
+        out[n_out - neg:] = c[n_in - neg:]
+    if n % 2 == 0 and n_in < n_out:
+        out[pos] = out[n_out - neg] = c[n_in - neg] / 2
+    elif n % 2 == 0 and n_in > n_out:
+        out[n_out - neg] = c[n_in - neg] + c[neg]
+    return out.movedim(0, axis)

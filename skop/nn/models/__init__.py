@@ -2,6 +2,7 @@
 
 from skop.nn.models._deeponet import ConvBranch, DeepONet, Parallel, PhysicsInformed, ProductBranch
 from skop.nn.models._fno import FNO, FNOBlock
+from skop.nn.models._lsm import LSM
 from skop.nn.models._mgno import MgNO, MgNOBlock
 from skop.nn.models._unet import UNetOperator
 from skop.nn.models._koopman_dictionary import KoopmanDictionaryNet
@@ -12,6 +13,7 @@ __all__ = [
     "DeepONet",
     "FNOBlock",
     "KoopmanDictionaryNet",
+    "LSM",
     "MgNO",
     "MgNOBlock",
     "Parallel",
