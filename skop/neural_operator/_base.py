@@ -51,7 +51,24 @@ GRID_PARAMETERS_DOC = """n_spatial_dims : int or None, default=None
         padding follow it, so one physical period at every resolution."""
 
 
-class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
+class FunctionDataMixin:
+    """What every operator regressor shares about its data: functions are dense, nd, multi-output."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.three_d_array = True
+        return tags
+
+    def _reject_sparse(self, A, name):
+        if sp.issparse(A):
+            raise ValueError(
+                f"{type(self).__name__} does not accept sparse {name}: functions are sampled "
+                f"as dense arrays. Pass {name}.toarray()."
+            )
+
+
+class BaseNeuralOperator(FunctionDataMixin, RegressorMixin, BaseTorchEstimator):
     """Regressor mapping functions on grids to functions (or to numbers).
 
     Subclasses store the shared ``n_spatial_dims`` and ``grid`` parameters, may
@@ -63,12 +80,6 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
 
     _spatial_dims_param = None
     _module_params = (*BaseTorchEstimator._module_params, "n_spatial_dims", "grid")
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.input_tags.three_d_array = True
-        return tags
 
     # ------------------------------------------------------------ layouts
     def _declared_spatial_dims(self):
@@ -146,13 +157,6 @@ class BaseNeuralOperator(RegressorMixin, BaseTorchEstimator):
         )
 
     # ------------------------------------------------------------ fit / predict
-    def _reject_sparse(self, A, name):
-        if sp.issparse(A):
-            raise ValueError(
-                f"{type(self).__name__} does not accept sparse {name}: functions on grids are "
-                f"dense arrays. Pass {name}.toarray()."
-            )
-
     def _validate_fit(self, X, y):
         self._reject_sparse(X, "X")
         self._reject_sparse(y, "y")

@@ -3,14 +3,13 @@
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from skop.base import BaseTorchEstimator, channel_stats
-from skop.neural_operator._base import pooled_r2
+from skop.neural_operator._base import FunctionDataMixin, pooled_r2
 from skop.neural_operator._query import (
     AttachPoints,
     QueryBatches,
@@ -42,7 +41,7 @@ class _Trunk(torch.nn.Sequential):
     """Optional Fourier features, then an MLP (activated output, as in DeepONet)."""
 
 
-class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
+class DeepONetRegressor(FunctionDataMixin, RegressorMixin, BaseTorchEstimator):
     """Deep operator network regressor (Lu et al., 2021).
 
     Learns an operator ``G`` from input functions observed at fixed sensors
@@ -305,18 +304,7 @@ class DeepONetRegressor(RegressorMixin, BaseTorchEstimator):
         self.physics_weight = physics_weight
         self.n_collocation = n_collocation
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.input_tags.three_d_array = True
-        return tags
-
     # ------------------------------------------------------------ inputs
-    def _reject_sparse(self, A, name):
-        if sp.issparse(A):
-            raise ValueError(
-                f"{type(self).__name__} does not accept sparse {name}; pass {name}.toarray().")
-
     def _branch_input(self, X, reset):
         """``X`` as the branch reads it: (n, m) for MLPs, (n, C, *grid) for the CNN."""
         self._reject_sparse(X, "X")
