@@ -197,9 +197,9 @@ class LSMRegressor(BaseNeuralOperator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] *grid)
+        X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] \\*grid)
             Input functions on a 1-D to 3-D grid.
-        y : array-like of shape (n_samples, [channels,] *grid), (n_samples,) or (n_samples, n_outputs)
+        y : array-like of shape (n_samples, [channels,] \\*grid), (n_samples,) or (n_samples, n_outputs)
             Output functions on the same grid, or scalar / vector targets.
 
         Returns
@@ -217,7 +217,7 @@ class LSMRegressor(BaseNeuralOperator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] *grid)
+        X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] \\*grid)
             On the training grid, or on any grid with ``off_grid="resample"``.
 
         Returns

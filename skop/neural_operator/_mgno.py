@@ -178,7 +178,7 @@ class MgNORegressor(BaseNeuralOperator):
         ----------
         X : array-like of shape (n_samples, n_points) or (n_samples, [channels,] n_1[, n_2])
             Input functions on a 1-D or 2-D grid.
-        y : array-like of shape (n_samples, [channels,] *grid), (n_samples,) or (n_samples, n_outputs)
+        y : array-like of shape (n_samples, [channels,] \\*grid), (n_samples,) or (n_samples, n_outputs)
             Output functions on the same grid, or scalar / vector targets.
 
         Returns

@@ -26,7 +26,7 @@ def time_windows(trajectories, t_in, t_out=1, stride=1):
 
     Parameters
     ----------
-    trajectories : array-like of shape (n_trajectories, n_times, *grid)
+    trajectories : array-like of shape (n_trajectories, n_times, \\*grid)
         Snapshots in time order on the second axis.
     t_in : int
         Snapshots of every input window (its channels).
@@ -37,8 +37,8 @@ def time_windows(trajectories, t_in, t_out=1, stride=1):
 
     Returns
     -------
-    X : ndarray of shape (n_windows, t_in, *grid)
-    y : ndarray of shape (n_windows, t_out, *grid)
+    X : ndarray of shape (n_windows, t_in, \\*grid)
+    y : ndarray of shape (n_windows, t_out, \\*grid)
         ``n_windows = n_trajectories * n_starts`` in trajectory-major order.
 
     Examples
@@ -80,14 +80,14 @@ def rollout(estimator, X, n_steps):
         Maps ``(n, t_in, *grid)`` to ``(n, t_out, *grid)`` (or to
         ``(n, *grid)`` when ``t_out = 1`` was fitted without a channel axis),
         e.g. an operator fitted on :func:`time_windows`.
-    X : array-like of shape (n_samples, t_in, *grid)
+    X : array-like of shape (n_samples, t_in, \\*grid)
         The initial windows.
     n_steps : int
         Snapshots to predict.
 
     Returns
     -------
-    y : ndarray of shape (n_samples, n_steps, *grid)
+    y : ndarray of shape (n_samples, n_steps, \\*grid)
     """
     window = np.asarray(X, dtype=np.float64)
     n_steps = _check_int(n_steps, "n_steps", 1)
@@ -118,9 +118,9 @@ def rollout_errors(estimator, X, y, metric=relative_l2_error):
     ----------
     estimator : fitted regressor
         As for :func:`rollout`.
-    X : array-like of shape (n_samples, t_in, *grid)
+    X : array-like of shape (n_samples, t_in, \\*grid)
         Initial windows.
-    y : array-like of shape (n_samples, n_steps, *grid)
+    y : array-like of shape (n_samples, n_steps, \\*grid)
         The true next ``n_steps`` snapshots.
     metric : callable, default=skop.metrics.relative_l2_error
         ``metric(y_true, y_pred)`` on the ``(n_samples, *grid)`` snapshots of
