@@ -15,6 +15,7 @@ from skop.datasets._dynamical_systems import (
 from skop.datasets._gaussian_mixture import make_easy_gaussian_mixture
 from skop.datasets._grf import make_gaussian_random_field
 from skop.datasets._helmholtz import make_helmholtz
+from skop.datasets._navier_stokes import make_navier_stokes
 
 __all__ = [
     "fno_burgers_params",
@@ -29,6 +30,7 @@ __all__ = [
     "make_linear_map",
     "make_logistic_map",
     "make_lorenz",
+    "make_navier_stokes",
     "make_pendulum",
     "make_standard_map",
 ]
