@@ -26,6 +26,7 @@ CHECK_PARAMS = {
     "LSMRegressor": {"width": 8, "n_heads": 2, "lr": 3e-3},
     "DeepONetRegressor": {"n_basis": 16, "branch_hidden": (32,), "trunk_hidden": (32,)},
     "FourierDictionary": {"n_modes": 1},
+    "LearnedProximalNetwork": {"hidden": 16, "n_layers": 2},
 }
 
 

@@ -101,7 +101,7 @@ class NeuralopFNO:
                 loss = loss_fn(self.module_(Xn[idx]), yn[idx])
                 loss.backward()
                 opt.step()
-                total += float(loss) * len(idx)
+                total += float(loss.detach()) * len(idx)
             sched.step()
             self.history_.append({"train_loss": total / len(Xn),
                                   "dur": time.perf_counter() - start})

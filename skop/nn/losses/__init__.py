@@ -1,6 +1,7 @@
 """Losses for training operators and dictionaries."""
 
 from skop.nn.losses._koopman import EDMDResidualLoss
+from skop.nn.losses._proximal import ProximalMatchingLoss, SquaredDenoisingLoss
 from skop.nn.losses._losses import (
     PhysicsInformedLoss,
     RelativeH1Loss,
@@ -8,4 +9,12 @@ from skop.nn.losses._losses import (
     ScaledMSELoss,
 )
 
-__all__ = ["EDMDResidualLoss", "PhysicsInformedLoss", "RelativeH1Loss", "RelativeL2Loss", "ScaledMSELoss"]
+__all__ = [
+    "EDMDResidualLoss",
+    "PhysicsInformedLoss",
+    "ProximalMatchingLoss",
+    "RelativeH1Loss",
+    "RelativeL2Loss",
+    "ScaledMSELoss",
+    "SquaredDenoisingLoss",
+]
