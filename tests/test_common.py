@@ -27,6 +27,8 @@ CHECK_PARAMS = {
     "DeepONetRegressor": {"n_basis": 16, "branch_hidden": (32,), "trunk_hidden": (32,)},
     "FourierDictionary": {"n_modes": 1},
     "LearnedProximalNetwork": {"hidden": 16, "n_layers": 2},
+    "PnPADMM": {"n_iter": 10},
+    "PnPPGD": {"n_iter": 10},
 }
 
 

@@ -1,5 +1,36 @@
-"""Inverse problems: learned priors (proximal networks)."""
+"""Inverse problems: forward operators, learned and classical priors, plug-and-play solvers."""
 
+from skop.inverse._denoisers import TVDenoiser, tv_norm, tv_prox
 from skop.inverse._lpn import GammaSchedule, LearnedProximalNetwork
+from skop.inverse._operators import (
+    Blur,
+    GaussianMeasurement,
+    Identity,
+    Inpainting,
+    LinearForwardOperator,
+    ParallelBeamTomography,
+    SubsampledFourier,
+    batched_cg,
+    gaussian_psf,
+)
+from skop.inverse._pnp import PnPADMM, PnPPGD, TikhonovReconstruction
 
-__all__ = ["GammaSchedule", "LearnedProximalNetwork"]
+__all__ = [
+    "Blur",
+    "GammaSchedule",
+    "GaussianMeasurement",
+    "Identity",
+    "Inpainting",
+    "LearnedProximalNetwork",
+    "LinearForwardOperator",
+    "ParallelBeamTomography",
+    "PnPADMM",
+    "PnPPGD",
+    "SubsampledFourier",
+    "TVDenoiser",
+    "TikhonovReconstruction",
+    "batched_cg",
+    "gaussian_psf",
+    "tv_norm",
+    "tv_prox",
+]

@@ -365,6 +365,34 @@ warm_start, precision, compile, device, inference_precision, verbose, random_sta
                           "approximate. Raise n_iter or strong_convexity.", stacklevel=2)
         return np.concatenate(scores)
 
+    def regularizer(self, X, preimage=None):
+        """The learned regulariser ``R(x)`` (up to a constant), per sample.
+
+        Parameters
+        ----------
+        X : array-like in the layout of the fit
+        preimage : array-like like ``X``, default=None
+            A ``y`` with ``transform(y) = x`` when known (plug-and-play knows
+            it: ``x`` is the prox of its input), which makes ``R`` exact and
+            avoids the inversion; otherwise ``R = -score_samples(X)``.
+
+        Returns
+        -------
+        R : ndarray of shape (n_samples,)
+        """
+        if preimage is None:
+            return -self.score_samples(X)
+        check_is_fitted(self, "net_")
+        module = self._inference_module().model
+        dtype = self._inference_dtype()
+        x = torch.as_tensor(self._check_like_fit(self._validate(X, reset=False)), dtype=dtype)
+        y = torch.as_tensor(self._check_like_fit(self._validate(preimage, reset=False)),
+                            dtype=dtype)
+        if x.shape != y.shape:
+            raise ValueError(f"X and preimage have different shapes: {tuple(x.shape)} and "
+                             f"{tuple(y.shape)}.")
+        return module.regularizer(x.to(self.device_), y.to(self.device_)).cpu().double().numpy()
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
