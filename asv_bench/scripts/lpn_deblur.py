@@ -1,8 +1,9 @@
 """Deblurring faces: PnP-ADMM with a learned proximal network against classical baselines.
 
-Data: scikit-image's bundled ``lfw_subset`` (200 grey faces, 25 x 25, in [0, 1]);
-the first 150 (and their mirror images) train the prior, 20 of those tune every
-method's parameters (validation), the last 50 are held out for the table.
+Data: scikit-image's bundled ``lfw_subset`` (its first 100 images are grey faces,
+25 x 25, in [0, 1]; the other 100 are non-face patches, not used): the first 70
+faces (and their mirror images) train the prior, 20 of those tune every
+method's parameters (validation), the last 30 are held out for the table.
 Forward model: Gaussian PSF sigma = 1 (5 x 5, periodic), additive noise 0.02 or
 0.04 (the same periodic blur simulates and inverts: every method shares that
 advantage). Methods: the blurred input, Tikhonov, PnP-ADMM with TV (both tuned on
@@ -90,8 +91,8 @@ def main():
     torch.set_num_threads(1)
     from skimage.data import lfw_subset
 
-    faces = lfw_subset()
-    train, test = faces[:150], faces[150:]
+    faces = lfw_subset()[:100]
+    train, test = faces[:70], faces[70:]
     X_train = np.concatenate([train, train[:, :, ::-1]])
     X_val = train[:20]
     t0 = time.perf_counter()

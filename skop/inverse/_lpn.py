@@ -97,6 +97,13 @@ class LearnedProximalNetwork(TransformerMixin, BaseTorchEstimator):
     strong_convexity : float, default=1e-6
         ``alpha`` of the term ``alpha / 2 ||x||^2`` in ``psi``; positive, so
         the prox is invertible (needed by :meth:`score_samples`).
+    init : {"auto", "identity", "paper"}, default="auto"
+        ``"paper"``: the authors' initialisation (tiny positive weights, so
+        the prox starts near 0 and must learn the identity first: tens of
+        thousands of steps on images). ``"identity"``: the potential also has
+        a learned ``a / 2 ||x||^2`` (``a >= 0``, from 1), so the prox starts as
+        the identity and learns the shrinkage; it stays the gradient of a
+        convex function. ``"auto"``: identity for images, paper for vectors.
     max_epochs, batch_size, lr, optimizer, weight_decay, optimizer_kwargs, \
 lr_schedule, early_stopping, validation_fraction, n_iter_no_change, callbacks, \
 warm_start, precision, compile, device, inference_precision, verbose, random_state
@@ -149,14 +156,15 @@ warm_start, precision, compile, device, inference_precision, verbose, random_sta
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="neither")],
         "strong_convexity": [Interval(Real, 0, None, closed="neither")],
+        "init": [StrOptions({"auto", "identity", "paper"})],
     }
     _module_params = (*BaseTorchEstimator._module_params, "architecture", "image_shape",
-                      "hidden", "n_layers", "kernel_size", "beta", "strong_convexity")
+                      "hidden", "n_layers", "kernel_size", "beta", "strong_convexity", "init")
     _inference_grad = True
 
     def __init__(self, sigma=0.1, *, loss="proximal_matching", gamma="auto", n_stages=4,
                  warmup=0.5, architecture="auto", image_shape=None, hidden="auto", n_layers=4,
-                 kernel_size=3, beta=10.0, strong_convexity=1e-6, max_epochs=100,
+                 kernel_size=3, beta=10.0, strong_convexity=1e-6, init="auto", max_epochs=100,
                  batch_size=64, lr=1e-3, optimizer="adam", weight_decay=0.0,
                  optimizer_kwargs=None, lr_schedule="cosine", early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, callbacks=None,
@@ -183,6 +191,7 @@ warm_start, precision, compile, device, inference_precision, verbose, random_sta
         self.kernel_size = kernel_size
         self.beta = beta
         self.strong_convexity = strong_convexity
+        self.init = init
 
     # ------------------------------------------------------------- layout
     def _check_image_shape(self):
@@ -268,11 +277,16 @@ warm_start, precision, compile, device, inference_precision, verbose, random_sta
         hidden = self.hidden if self.hidden != "auto" else (64 if conv else 128)
         if conv:
             potential = ConvICNN(X.shape[1], hidden, self.n_layers, self.kernel_size,
-                                 self.beta, self.strong_convexity)
+                                 self.beta, self.strong_convexity, self._identity_init())
         else:
             potential = VectorICNN(X.shape[1], hidden, self.n_layers, self.beta,
-                                   self.strong_convexity)
+                                   self.strong_convexity, self._identity_init())
         return LearnedProx(potential)
+
+    def _identity_init(self):
+        if self.init == "auto":
+            return self.image_shape_ is not None
+        return self.init == "identity"
 
     def _gamma(self):
         if isinstance(self.gamma, str):

@@ -202,3 +202,21 @@ def test_sparse_and_layout_mismatch_errors():
     from sklearn.exceptions import NotFittedError
     with pytest.raises(NotFittedError):
         unfitted.transform(np.ones((2, 3)))
+
+
+def test_identity_init_starts_as_the_identity_and_stays_convex():
+    prox = build_module(lambda: LearnedProx(ConvICNN(1, 8, 3, identity_init=True)),
+                        torch.Generator().manual_seed(0)).double()
+    x = torch.randn(2, 1, 6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    torch.testing.assert_close(prox(x).detach(), x, atol=1e-3, rtol=0)
+    assert prox.potential.quadratic.weight in list(prox.potential.nonnegative_parameters())
+    with torch.no_grad():
+        prox.potential.quadratic.weight.fill_(-0.5)  # an optimizer step past the constraint
+    prox.clamp_nonnegative_()
+    assert float(prox.potential.quadratic.weight) == 0.0
+    # The estimator picks it for images ("auto"), the paper's init for vectors.
+    grey = np.random.default_rng(0).normal(size=(8, 5, 5))
+    lpn = LearnedProximalNetwork(hidden=4, n_layers=2, max_epochs=1, random_state=0).fit(grey)
+    assert lpn.module_.model.potential.quadratic is not None
+    vec = LearnedProximalNetwork(hidden=4, max_epochs=1, random_state=0).fit(grey[:, 0])
+    assert vec.module_.model.potential.quadratic is None

@@ -42,23 +42,45 @@ class NonNegativeConv2d(nn.Conv2d):
         _init_nonnegative(self, generator)
 
 
-class _ICNNBase(nn.Module):
-    """Shared parts: the activation, the strongly convex term, clamping."""
+class _QuadraticWeight(nn.Module):
+    """A learned weight ``a >= 0`` of ``a / 2 ||x||^2`` in the potential, initialised to ``init``."""
 
-    def __init__(self, beta, strong_convexity):
+    def __init__(self, init):
+        super().__init__()
+        self.init = init
+        self.weight = nn.Parameter(torch.empty(()))
+
+    @generator_aware
+    def reset_parameters(self, generator=None):
+        with torch.no_grad():
+            self.weight.fill_(self.init)
+
+
+class _ICNNBase(nn.Module):
+    """Shared parts: the activation, the quadratic terms, clamping."""
+
+    def __init__(self, beta, strong_convexity, identity_init):
         super().__init__()
         self.beta = beta
         self.strong_convexity = strong_convexity
+        # identity_init: psi starts as ||x||^2 / 2, so f starts as the
+        # identity (a denoiser of zero noise) instead of ~0; the learned
+        # weight of the quadratic can fall to shrink, never below 0.
+        self.quadratic = _QuadraticWeight(1.0) if identity_init else None
 
     def _act(self, t):
         return F.softplus(t, beta=self.beta)
 
     def _quadratic(self, x):
-        return 0.5 * self.strong_convexity * x.flatten(1).pow(2).sum(1)
+        a = self.strong_convexity
+        if self.quadratic is not None:
+            a = a + self.quadratic.weight
+        return 0.5 * a * x.flatten(1).pow(2).sum(1)
 
     def nonnegative_parameters(self):
         """The weights that must stay non-negative for ``psi`` to be convex."""
-        return [layer.weight for layer in self.wz] + [self.w_out.weight]
+        extra = [self.quadratic.weight] if self.quadratic is not None else []
+        return [layer.weight for layer in self.wz] + [self.w_out.weight] + extra
 
     @torch.no_grad()
     def clamp_nonnegative_(self):
@@ -86,10 +108,15 @@ class VectorICNN(_ICNNBase):
         Softplus sharpness (large: close to ReLU, still smooth).
     strong_convexity : float, default=1e-6
         ``alpha``: makes ``psi`` strongly convex, so ``grad psi`` is invertible.
+    identity_init : bool, default=False
+        Add a learned ``a / 2 ||x||^2`` (``a >= 0``, starting at 1) so the prox
+        starts as the identity rather than near zero: far fewer steps to a
+        useful image denoiser. ``psi`` stays convex.
     """
 
-    def __init__(self, in_features, hidden=128, n_layers=4, beta=10.0, strong_convexity=1e-6):
-        super().__init__(beta, strong_convexity)
+    def __init__(self, in_features, hidden=128, n_layers=4, beta=10.0, strong_convexity=1e-6,
+                 identity_init=False):
+        super().__init__(beta, strong_convexity, identity_init)
         self.wx = nn.ModuleList([nn.Linear(in_features, hidden)] + [
             nn.Linear(in_features, hidden) for _ in range(n_layers - 1)])
         self.wz = nn.ModuleList([NonNegativeLinear(hidden, hidden, bias=False)
@@ -125,11 +152,13 @@ class ConvICNN(_ICNNBase):
         Odd kernel size (zero padding keeps the size).
     beta, strong_convexity : float
         As in :class:`VectorICNN`.
+    identity_init : bool, default=False
+        As in :class:`VectorICNN`.
     """
 
     def __init__(self, in_channels, hidden=64, n_layers=4, kernel_size=3, beta=10.0,
-                 strong_convexity=1e-6):
-        super().__init__(beta, strong_convexity)
+                 strong_convexity=1e-6, identity_init=False):
+        super().__init__(beta, strong_convexity, identity_init)
         if kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd, got {kernel_size}.")
         pad = kernel_size // 2
