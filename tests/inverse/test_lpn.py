@@ -209,7 +209,8 @@ def test_identity_init_starts_as_the_identity_and_stays_convex():
                         torch.Generator().manual_seed(0)).double()
     x = torch.randn(2, 1, 6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     torch.testing.assert_close(prox(x).detach(), x, atol=1e-3, rtol=0)
-    assert prox.potential.quadratic.weight in list(prox.potential.nonnegative_parameters())
+    assert any(w is prox.potential.quadratic.weight
+               for w in prox.potential.nonnegative_parameters())
     with torch.no_grad():
         prox.potential.quadratic.weight.fill_(-0.5)  # an optimizer step past the constraint
     prox.clamp_nonnegative_()
