@@ -13,7 +13,7 @@ from skop.inverse._operators import (
     batched_cg,
     gaussian_psf,
 )
-from skop.inverse._pnp import PnPADMM, PnPPGD, TikhonovReconstruction
+from skop.inverse._pnp import PnPADMM, PnPPGD, TikhonovReconstruction, WienerFilter
 
 __all__ = [
     "Blur",
@@ -29,6 +29,7 @@ __all__ = [
     "SubsampledFourier",
     "TVDenoiser",
     "TikhonovReconstruction",
+    "WienerFilter",
     "batched_cg",
     "gaussian_psf",
     "tv_norm",

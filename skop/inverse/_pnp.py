@@ -400,3 +400,107 @@ class TikhonovReconstruction(_ReconstructionBase):
         A = self.operator_
         X = self._output(A.normal_solve(A.adjoint(torch.tensor(Y)), self.alpha).numpy(), flat)
         return (X, {}) if return_history else X
+
+
+class WienerFilter(_ReconstructionBase):
+    """The classical deconvolution baseline: the Wiener filter of a Fourier-diagonal operator.
+
+    ``x = m + F^{-1}[conj(H) S / (|H|^2 S + sigma^2) F(y - A m)]`` with ``H`` the
+    operator's transfer function, ``sigma`` the noise level and ``S`` the
+    signals' power spectrum: estimated from clean signals ``y`` in
+    :meth:`fit` (their mean ``m`` too), or, without them, a white spectrum
+    at the measurements' power about their mean (``m`` = that mean; the
+    filter is then Tikhonov's).
+
+    Parameters
+    ----------
+    operator : Blur, Identity or None, default=None
+        A convolution (or the identity: denoising); None is the identity.
+    noise_level : float, default=0.01
+        Standard deviation of the measurement noise.
+
+    Attributes
+    ----------
+    operator_ : LinearForwardOperator
+    power_spectrum_ : ndarray
+        ``S`` (orthonormal DFT) over the operator's spatial axes.
+    mean_ : ndarray
+        ``m``.
+    n_features_in_ : int
+
+    See Also
+    --------
+    TikhonovReconstruction, PnPADMM
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skop.inverse import Blur, WienerFilter, gaussian_psf
+    >>> A = Blur(gaussian_psf(1.0, 5), (16, 16))
+    >>> X = np.random.default_rng(0).random((20, 16, 16))
+    >>> Y = A(X).numpy()
+    >>> WienerFilter(A, noise_level=0.01).fit(Y, X).transform(Y).shape
+    (20, 16, 16)
+    """
+
+    _parameter_constraints = {
+        **_ReconstructionBase._parameter_constraints,
+        "noise_level": [Interval(Real, 0, None, closed="left")],
+    }
+    _uses_prior = False
+
+    def __init__(self, operator=None, *, noise_level=0.01):
+        self.operator = operator
+        self.noise_level = noise_level
+
+    def _axes(self):
+        return (-1,) if len(self.operator_.in_shape) == 1 else (-2, -1)
+
+    def _transfer(self):
+        from skop.inverse._operators import Blur
+
+        if isinstance(self.operator_, Identity):
+            return torch.ones(())
+        if isinstance(self.operator_, Blur):
+            return self.operator_.transfer
+        raise ValueError(f"WienerFilter needs an operator that is diagonal in Fourier "
+                         f"(Blur or Identity), got {self.operator_!r}; use "
+                         "TikhonovReconstruction or PnPADMM for other operators.")
+
+    def fit(self, X, y=None):
+        """Estimate the signals' mean and power spectrum (from ``y`` if given, else ``X``)."""
+        self._validate_params()
+        Y, _ = self._check_measurements(X, reset=True)
+        H = self._transfer()
+        fft = lambda t: torch.fft.fftn(t, dim=self._axes(), norm="ortho")  # noqa: E731
+        clean = y if (y is not None and np.asarray(y).ndim > 1) else None
+        if clean is not None:
+            Xc = torch.tensor(self._signals(clean))
+            mean = Xc.mean(0)
+            S = (fft(Xc - mean).abs() ** 2).mean(0)
+        else:
+            # Without clean signals only a white spectrum is identifiable
+            # (dividing |F y|^2 by |H|^2 blows the noise up where H is small):
+            # its level from the power of the measurements about their mean
+            # (which stands in for m). This is Tikhonov with alpha = sigma^2 / S.
+            Yt = torch.tensor(Y)
+            mean = Yt.mean(0)
+            power = (fft(Yt - mean).abs() ** 2).mean() - self.noise_level ** 2
+            level = power.clamp_min(1e-12) / (H.abs() ** 2).mean()
+            S = torch.full(self.operator_.in_shape, float(level), dtype=torch.float64)
+        self.mean_ = mean.numpy()
+        self.power_spectrum_ = S.numpy()
+        return self
+
+    def reconstruct(self, X, return_history=False):
+        """Wiener-filtered reconstructions of the measurements ``X``."""
+        Y, flat = self._check_measurements(X, reset=False)
+        H, axes = self._transfer(), self._axes()
+        S = torch.as_tensor(self.power_spectrum_)
+        mean = torch.as_tensor(self.mean_)
+        W = H.conj() * S / (H.abs() ** 2 * S + self.noise_level ** 2).clamp_min(1e-300)
+        residual = torch.tensor(Y) - self.operator_.forward(mean[None].expand(len(Y), *mean.shape))
+        X_hat = mean + torch.fft.ifftn(W * torch.fft.fftn(residual, dim=axes, norm="ortho"),
+                                       dim=axes, norm="ortho").real
+        X_hat = self._output(X_hat.numpy(), flat)
+        return (X_hat, {}) if return_history else X_hat

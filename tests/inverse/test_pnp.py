@@ -151,3 +151,27 @@ def test_image_metrics():
     np.testing.assert_allclose(s, [0.93827790, 0.94434586, 0.94290434], atol=1e-7)
     with pytest.raises(ValueError, match="different shapes"):
         peak_signal_noise_ratio(a, b[:2])
+
+
+def test_wiener_filter():
+    from skop.inverse import WienerFilter
+
+    rng = np.random.default_rng(0)
+    X = rng.random((30, 12, 12))
+    A = Blur(gaussian_psf(0.5, 3), (12, 12))  # no zeros in its transfer function
+    # Without noise the Wiener filter is the exact inverse.
+    exact = WienerFilter(A, noise_level=0.0).fit(A(X).numpy(), X).transform(A(X[:3]).numpy())
+    np.testing.assert_allclose(exact, X[:3], atol=1e-8)
+    # With noise, the spectrum learned from clean signals beats Tikhonov's best alpha.
+    from skimage.data import lfw_subset
+
+    faces = lfw_subset()[:100]
+    A = Blur(gaussian_psf(1.0, 5), faces.shape[1:])
+    Y = A(faces).numpy() + 0.02 * rng.standard_normal(faces.shape)
+    wiener = WienerFilter(A, noise_level=0.02).fit(Y[:70], faces[:70]).transform(Y[70:])
+    tik = max(peak_signal_noise_ratio(faces[70:], TikhonovReconstruction(A, alpha=a)
+                                      .fit(Y[70:]).transform(Y[70:]), data_range=1)
+              for a in (3e-3, 1e-2, 3e-2, 1e-1))
+    assert peak_signal_noise_ratio(faces[70:], wiener, data_range=1) > tik
+    with pytest.raises(ValueError, match="diagonal in Fourier"):
+        WienerFilter(Inpainting(np.ones((4, 4), dtype=bool))).fit(np.ones((2, 4, 4)))
