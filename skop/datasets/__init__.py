@@ -15,6 +15,13 @@ from skop.datasets._dynamical_systems import (
 from skop.datasets._gaussian_mixture import make_easy_gaussian_mixture
 from skop.datasets._grf import make_gaussian_random_field
 from skop.datasets._helmholtz import make_helmholtz
+from skop.datasets._manifolds import (
+    make_circle,
+    make_sphere,
+    make_swiss_roll_manifold,
+    make_torus,
+    manifold_eigenfunctions,
+)
 from skop.datasets._navier_stokes import make_navier_stokes
 
 __all__ = [
@@ -22,6 +29,7 @@ __all__ = [
     "make_acoustic_source",
     "make_antiderivative",
     "make_burgers",
+    "make_circle",
     "make_darcy",
     "make_duffing",
     "make_easy_gaussian_mixture",
@@ -32,5 +40,9 @@ __all__ = [
     "make_lorenz",
     "make_navier_stokes",
     "make_pendulum",
+    "make_sphere",
     "make_standard_map",
+    "make_swiss_roll_manifold",
+    "make_torus",
+    "manifold_eigenfunctions",
 ]
