@@ -28,6 +28,7 @@ CHECK_PARAMS = {
     "FourierDictionary": {"n_modes": 1},
     "LearnedProximalNetwork": {"hidden": 16, "n_layers": 2},
     "PnPADMM": {"n_iter": 10},
+    "LearnedSpectralBasis": {"n_components": 3},
     "PnPPGD": {"n_iter": 10},
 }
 

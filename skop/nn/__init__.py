@@ -26,12 +26,14 @@ from skop.nn.layers import (
 from skop.nn._init import build_module, generator_aware, reset_parameters
 from skop.nn.losses import (
     EDMDResidualLoss,
+    NestedProjectionLoss,
     PhysicsInformedLoss,
     ProximalMatchingLoss,
     RelativeH1Loss,
     RelativeL2Loss,
     ScaledMSELoss,
     SquaredDenoisingLoss,
+    nested_residuals,
 )
 from skop.nn.models import (
     FNO,
@@ -49,6 +51,7 @@ from skop.nn.models import (
     Parallel,
     PhysicsInformed,
     ProductBranch,
+    SpectralBasisNet,
     UNetOperator,
     VectorICNN,
 )
@@ -74,6 +77,7 @@ __all__ = [
     "MgNOBlock",
     "ModifiedMLP",
     "MultigridConv",
+    "NestedProjectionLoss",
     "NeuralSpectralBlock",
     "NonNegativeConv2d",
     "NonNegativeLinear",
@@ -91,11 +95,13 @@ __all__ = [
     "ScaledMSELoss",
     "SquaredDenoisingLoss",
     "Sine",
+    "SpectralBasisNet",
     "SpectralConv",
     "Standardized",
     "UNetOperator",
     "VectorICNN",
     "build_module",
     "generator_aware",
+    "nested_residuals",
     "reset_parameters",
 ]

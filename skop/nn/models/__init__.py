@@ -11,6 +11,7 @@ from skop.nn.models._icnn import (
 )
 from skop.nn.models._lsm import LSM
 from skop.nn.models._mgno import MgNO, MgNOBlock
+from skop.nn.models._spectral_basis import SpectralBasisNet
 from skop.nn.models._unet import UNetOperator
 from skop.nn.models._koopman_dictionary import KoopmanDictionaryNet
 
@@ -30,6 +31,7 @@ __all__ = [
     "Parallel",
     "PhysicsInformed",
     "ProductBranch",
+    "SpectralBasisNet",
     "UNetOperator",
     "VectorICNN",
 ]

@@ -1,0 +1,83 @@
+"""LearnedSpectralBasis on the circle: Fourier subspaces, multiplicities, eigenvalue ratios."""
+
+import numpy as np
+import pytest
+import torch
+
+from skop.datasets import make_circle, make_sphere, manifold_eigenfunctions
+from skop.manifold import LearnedSpectralBasis
+from skop.nn import nested_residuals
+
+
+def _min_cosine(A, B):
+    """Smallest principal-angle cosine between the column spans of A and B."""
+    qa, _ = np.linalg.qr(A)
+    qb, _ = np.linalg.qr(B)
+    return np.linalg.svd(qa.T @ qb, compute_uv=False).min()
+
+
+@pytest.fixture(scope="module")
+def circle_fit():
+    X, theta = make_circle(200, random_state=0)
+    model = LearnedSpectralBasis(n_components=9, max_epochs=300, random_state=0).fit(X)
+    return X, theta, model
+
+
+def test_circle_subspaces_match_fourier(circle_fit):
+    X, theta, model = circle_fit
+    phi, _ = manifold_eigenfunctions("circle", theta, 9)
+    for k in (1, 3, 5, 7, 9):  # complete eigenspaces only
+        assert _min_cosine(phi[:, :k], model.basis_[:, :k]) >= 0.99, k
+    # The basis has unit mean square and orthogonal columns on the cloud.
+    np.testing.assert_allclose(model.basis_.T @ model.basis_ / len(X), np.eye(9), atol=1e-6)
+
+
+def test_circle_multiplicities_and_eigenvalue_ratios(circle_fit):
+    _, _, model = circle_fit
+    dec = -np.diff(np.concatenate([[1.0], model.residuals_]))
+    # Decrements come in groups 1, 2, 2, 2, 2: equal within a pair, a drop between pairs.
+    for a, b in [(1, 2), (3, 4), (5, 6), (7, 8)]:
+        assert abs(dec[a] - dec[b]) < 0.2 * dec[a]  # measured: 1%, 6%, 7%, 14%
+    for hi, lo in [(0, 1), (2, 3), (4, 5), (6, 7)]:
+        assert dec[hi] > 1.2 * dec[lo]  # measured: 1.28, 2.05, 3.5, 5.2
+    ratios = model.eigenvalues_[1:] / model.eigenvalues_[1]
+    np.testing.assert_allclose(ratios, [1, 1, 4, 4, 9, 9, 16, 16], rtol=0.1)
+
+
+def test_out_of_sample_points_match_as_well(circle_fit):
+    _, _, model = circle_fit
+    X_new, theta_new = make_circle(100, random_state=5)
+    phi, _ = manifold_eigenfunctions("circle", theta_new, 9)
+    B = model.transform(X_new)
+    assert B.shape == (100, 9)
+    for k in (3, 5, 9):
+        assert _min_cosine(phi[:, :k], B[:, :k]) >= 0.99
+    # On the training points transform reproduces the fitted basis.
+    X, _, _ = circle_fit
+    np.testing.assert_allclose(model.transform(X), model.basis_, atol=1e-5)
+
+
+def test_nested_residuals_of_an_exact_basis():
+    rng = np.random.default_rng(0)
+    Q, _ = np.linalg.qr(rng.normal(size=(20, 4)))
+    F = Q @ np.diag([3.0, 2.0, 1.0, 0.5]) @ rng.normal(size=(4, 50))
+    r = nested_residuals(torch.as_tensor(Q)[None], torch.as_tensor(F)[None])[0].numpy()
+    energy = (F ** 2).sum(0).mean()
+    captured = ((Q.T @ F) ** 2).mean(1)
+    np.testing.assert_allclose(r, 1 - np.cumsum(captured) / energy, atol=1e-12)
+    assert r[-1] == pytest.approx(0, abs=1e-12)
+
+
+def test_reproducible_and_bad_inputs():
+    X, _ = make_circle(40, random_state=1)
+    a = LearnedSpectralBasis(n_components=3, max_epochs=5, random_state=2).fit(X).basis_
+    b = LearnedSpectralBasis(n_components=3, max_epochs=5, random_state=2).fit(X).basis_
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="more points than functions"):
+        LearnedSpectralBasis(n_components=9).fit(X[:9])
+    with pytest.raises(ValueError, match="NaN"):
+        LearnedSpectralBasis(n_components=3).fit(np.full((20, 2), np.nan))
+    fitted = LearnedSpectralBasis(n_components=3, max_epochs=2, random_state=0).fit(X)
+    sphere, _ = make_sphere(30, random_state=0)
+    with pytest.raises(ValueError, match="features"):
+        fitted.transform(sphere)  # a cloud in another ambient dimension
