@@ -221,3 +221,27 @@ def test_identity_init_starts_as_the_identity_and_stays_convex():
     assert lpn.module_.model.potential.quadratic is not None
     vec = LearnedProximalNetwork(hidden=4, max_epochs=1, random_state=0).fit(grey[:, 0])
     assert vec.module_.model.potential.quadratic is None
+
+
+def test_pipeline_and_grid_search():
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    rng = np.random.default_rng(0)
+    X = rng.laplace(size=(400, 2))
+
+    def denoising_error(est, X, y=None):
+        noisy = X + np.random.default_rng(1).normal(size=X.shape)
+        return -float(np.mean((est.transform(noisy) - X) ** 2))
+
+    search = GridSearchCV(LearnedProximalNetwork(sigma=1.0, hidden=16, max_epochs=40,
+                                                 batch_size=20, lr=3e-3, random_state=0),
+                          {"loss": ["l2", "proximal_matching"]}, scoring=denoising_error,
+                          cv=2).fit(X)
+    # The MMSE denoiser has the lower squared error, by definition (measured per
+    # fold: 0.70 / 0.71 against 0.81 / 1.06 for the MAP denoiser).
+    assert search.best_params_ == {"loss": "l2"}
+    pipe = make_pipeline(FunctionTransformer(lambda a: 2 * a),
+                         LearnedProximalNetwork(hidden=8, max_epochs=1, random_state=0)).fit(X)
+    assert pipe.transform(X[:3]).shape == (3, 2)

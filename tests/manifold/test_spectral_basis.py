@@ -81,3 +81,14 @@ def test_reproducible_and_bad_inputs():
     sphere, _ = make_sphere(30, random_state=0)
     with pytest.raises(ValueError, match="features"):
         fitted.transform(sphere)  # a cloud in another ambient dimension
+
+
+def test_in_a_pipeline_after_scaling():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, _ = make_circle(60, random_state=0)
+    pipe = make_pipeline(StandardScaler(),
+                         LearnedSpectralBasis(n_components=3, max_epochs=5, random_state=0))
+    assert pipe.fit_transform(X).shape == (60, 3)
+    np.testing.assert_allclose(pipe.transform(X), pipe[-1].basis_, atol=1e-5)
