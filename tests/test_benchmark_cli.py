@@ -15,12 +15,12 @@ from skop.benchmark import (
     PROBLEMS,
     PeakMemory,
     Problem,
+    epochs_for_budget,
     load_problem,
     register_estimator,
     register_problem,
     run_benchmark,
 )
-from skop.benchmark._runner import epochs_for_budget
 from skop.neural_operator import FNORegressor
 
 

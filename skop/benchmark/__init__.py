@@ -16,6 +16,7 @@ from skop.benchmark import _problems, _estimators  # noqa: F401  (registrations)
 from skop.benchmark._problems import load_problem
 from skop.benchmark._runner import (
     PeakMemory,
+    epochs_for_budget,
     format_table,
     peer_ratios,
     run_benchmark,
@@ -28,6 +29,7 @@ __all__ = [
     "Entry",
     "PeakMemory",
     "Problem",
+    "epochs_for_budget",
     "format_table",
     "load_problem",
     "peer_ratios",

@@ -50,14 +50,22 @@ class NeuralopFNO:
 
     @classmethod
     def like_skop(cls, skop_params, max_epochs, random_state=None, device="auto"):
-        """The peer with FNORegressor's resolved sizes for ``skop_params``."""
-        d = skop_params["n_spatial_dims"]
-        auto = _AUTO[min(d, 2)]
-        padding = _AUTO_NODE_PADDING if skop_params["grid"] == "nodes" else 0.0
-        return cls(n_modes=skop_params["n_modes"], width=auto["width"], n_layers=4,
-                   projection_channels=128, domain_padding=padding, n_spatial_dims=d,
-                   max_epochs=max_epochs, batch_size=auto["batch_size"], lr=auto["lr"],
-                   random_state=random_state, device=device)
+        """The peer with the sizes FNORegressor(**skop_params) resolves to."""
+        from skop.neural_operator import FNORegressor
+
+        params = FNORegressor(**skop_params).get_params()
+        d = params["n_spatial_dims"]
+        auto = {**_AUTO[min(d, 2)],
+                "domain_padding": _AUTO_NODE_PADDING if params["grid"] == "nodes" else 0.0}
+
+        def resolved(name):
+            return auto[name] if params[name] == "auto" else params[name]
+
+        return cls(n_modes=params["n_modes"], width=resolved("width"),
+                   n_layers=params["n_layers"], projection_channels=params["projection_channels"],
+                   domain_padding=resolved("domain_padding"), n_spatial_dims=d,
+                   max_epochs=max_epochs, batch_size=resolved("batch_size"), lr=resolved("lr"),
+                   weight_decay=params["weight_decay"], random_state=random_state, device=device)
 
     def _channels(self, X):
         X = torch.as_tensor(np.asarray(X), dtype=torch.float32)

@@ -10,10 +10,10 @@ from skop.inverse._operators import (
     LinearForwardOperator,
     ParallelBeamTomography,
     SubsampledFourier,
-    batched_cg,
     gaussian_psf,
 )
 from skop.inverse._pnp import PnPADMM, PnPPGD, TikhonovReconstruction, WienerFilter
+from skop.nn._linalg import batched_cg
 
 __all__ = [
     "Blur",

@@ -410,5 +410,4 @@ warm_start, precision, compile, device, inference_precision, verbose, random_sta
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
-        tags.requires_fit = True
         return tags

@@ -12,34 +12,11 @@ import numpy as np
 import torch
 from scipy.sparse.linalg import LinearOperator
 
+from skop.nn._linalg import batched_cg
+
 
 def _as_tensor(x, dtype=torch.float64):
     return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=dtype)
-
-
-def batched_cg(matvec, b, n_iter=100, tol=1e-10):
-    """Solve ``M x = b`` per sample for SPD ``M`` (``matvec`` batched); per-sample coefficients."""
-    def dot(u, v):
-        return (u * v).flatten(1).sum(1)
-
-    shape = (-1,) + (1,) * (b.ndim - 1)
-    x = torch.zeros_like(b)
-    r, p = b.clone(), b.clone()
-    rr = dot(r, r)
-    stop = (tol ** 2) * dot(b, b)
-    for _ in range(n_iter):
-        active = rr > stop
-        if not active.any():
-            break
-        Ap = matvec(p)
-        alpha = torch.where(active, rr / dot(p, Ap).clamp_min(1e-300), torch.zeros_like(rr))
-        x = x + alpha.view(shape) * p
-        r = r - alpha.view(shape) * Ap
-        rr_new = dot(r, r)
-        beta = torch.where(active, rr_new / rr.clamp_min(1e-300), torch.zeros_like(rr))
-        p = r + beta.view(shape) * p
-        rr = rr_new
-    return x
 
 
 class LinearForwardOperator:

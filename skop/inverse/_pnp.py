@@ -119,9 +119,27 @@ class _ReconstructionBase(TransformerMixin, BaseEstimator):
     def _prior_step(self, v):
         return torch.as_tensor(self.prior_.transform(v.numpy()), dtype=torch.float64)
 
-    def _regularizer(self, z, v):
+    def _objective(self, z, v, y, weight):
+        """``1/2 ||A z - y||^2 + weight R(z)`` per sample, ``z`` the prior's output at ``v``.
+
+        None when the prior has no ``regularizer`` (not an exact prox).
+        """
         fn = getattr(self.prior_, "regularizer", None)
-        return None if fn is None else torch.as_tensor(fn(z.numpy(), preimage=v.numpy()))
+        if fn is None:
+            return None
+        reg = torch.as_tensor(fn(z.numpy(), preimage=v.numpy()))
+        fit = 0.5 * _per_sample_norm(self.operator_.forward(z) - y) ** 2
+        return (fit + weight * reg).numpy()
+
+    def _finish(self, X, flat, objective, residuals, n_run, return_history, advice):
+        """The reconstruction in the measurements' layout, checked finite, and its history."""
+        X = self._output(X.numpy(), flat)
+        if not np.isfinite(X).all():
+            raise ValueError(f"The reconstruction diverged (non-finite values): {advice}.")
+        if not return_history:
+            return X
+        return X, {"objective": np.array(objective) if objective else None,
+                   "residual": np.array(residuals), "n_iter": n_run.numpy()}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -226,22 +244,16 @@ class PnPADMM(_ReconstructionBase):
             keep = active.view(shape)
             z, u = torch.where(keep, z_new, z), torch.where(keep, u_new, u)
             n_run += active
-            reg = self._regularizer(z_new, v)
-            if reg is not None:
-                fit = 0.5 * _per_sample_norm(A.forward(z_new) - y) ** 2
-                objective.append((fit + rho * reg).numpy())
+            value = self._objective(z_new, v, y, rho)
+            if value is not None:
+                objective.append(value)
             residuals.append(primal.numpy())
             active &= ~((primal <= self.tol) & (dual <= self.tol))
             if not active.any():
                 break
-        X = self._output(z.numpy(), flat)
-        if not np.isfinite(X).all():
-            raise ValueError("The reconstruction diverged (non-finite values): lower rho's "
-                             "inverse, check the prior's noise level and the operator's scale.")
-        if not return_history:
-            return X
-        return X, {"objective": np.array(objective) if objective else None,
-                   "residual": np.array(residuals), "n_iter": n_run.numpy()}
+        return self._finish(z, flat, objective, residuals, n_run, return_history,
+                            "lower rho's inverse, check the prior's noise level and the "
+                            "operator's scale")
 
 
 class PnPPGD(_ReconstructionBase):
@@ -323,22 +335,15 @@ class PnPPGD(_ReconstructionBase):
             change = _per_sample_norm(x_new - x) / _per_sample_norm(x_new).clamp_min(1e-12)
             x = torch.where(active.view(shape), x_new, x)
             n_run += active
-            reg = self._regularizer(x_new, v)
-            if reg is not None:
-                fit = 0.5 * _per_sample_norm(A.forward(x_new) - y) ** 2
-                objective.append((fit + reg / step).numpy())
+            value = self._objective(x_new, v, y, 1.0 / step)
+            if value is not None:
+                objective.append(value)
             changes.append(change.numpy())
             active &= change > self.tol
             if not active.any():
                 break
-        X = self._output(x.numpy(), flat)
-        if not np.isfinite(X).all():
-            raise ValueError("The reconstruction diverged (non-finite values): use a smaller "
-                             "step (step='auto' is 1 / ||A||^2).")
-        if not return_history:
-            return X
-        return X, {"objective": np.array(objective) if objective else None,
-                   "residual": np.array(changes), "n_iter": n_run.numpy()}
+        return self._finish(x, flat, objective, changes, n_run, return_history,
+                            "use a smaller step (step='auto' is 1 / ||A||^2)")
 
 
 def _operator_norm_sq(A, n_iter=50):

@@ -193,15 +193,16 @@ precision, compile, device, inference_precision, verbose, random_state
         for _ in range(self.n_smoothing_steps):
             V = S.T @ V
         mu = (V ** 2).sum(0) / 3
-        total = float(np.trace(self._probe_covariance(S, n)))
+        total = self._probe_energy(S, n)
         self.residuals_ = 1 - np.cumsum(mu) / total
         self.eigenvalues_ = -np.log(np.clip(mu / mu[0], 1e-300, None)) / (2 * self.n_smoothing_steps)
 
-    def _probe_covariance(self, S, n):
+    def _probe_energy(self, S, n):
+        """``E ||S^t U||^2 = trace(S^t S^tT) / 3 = ||S^t||_F^2 / 3`` for uniform U in [-1, 1]."""
         P = sp.identity(n, format="csr")
         for _ in range(self.n_smoothing_steps):
             P = S @ P
-        return (P @ P.T).toarray() / 3 if n <= 4000 else np.diag((P.multiply(P)).sum(1).A1 / 3)
+        return float(P.multiply(P).sum()) / 3
 
     def _normalization(self, X, y):
         loc = X.mean(dim=1, keepdim=True)
@@ -231,8 +232,3 @@ precision, compile, device, inference_precision, verbose, random_state
     def score_samples(self, X):
         """Relative sampling density at ``X`` (1 for uniform sampling), from the first basis function."""
         return self.transform(X)[:, 0] ** 2
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = True
-        return tags

@@ -15,6 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from skop.nn._init import generator_aware
+from skop.nn._linalg import batched_cg
 
 
 def _init_nonnegative(layer, generator):
@@ -244,7 +245,7 @@ class LearnedProx(nn.Module):
             def hvp(v, grad=grad, y=y):
                 return torch.autograd.grad(grad, y, v, retain_graph=True)[0].detach()
 
-            step = _batched_cg(hvp, -residual, cg_iter, shape)
+            step = batched_cg(hvp, -residual, cg_iter, tol=1e-10)
             y = self._line_search(y.detach(), x, step, residual, shape)
         return y.detach(), converged
 
@@ -268,29 +269,3 @@ class LearnedProx(nn.Module):
                 break
             t = torch.where(ok, t, 0.5 * t)
         return y + t.view(shape) * step
-
-
-def _batched_cg(matvec, b, n_iter, shape):
-    """Solve ``A_i s_i = b_i`` for every sample ``i`` by conjugate gradients (SPD ``A_i``)."""
-    def dot(u, v):
-        return (u * v).flatten(1).sum(1)
-
-    s = torch.zeros_like(b)
-    r = b.clone()
-    p = r.clone()
-    rr = dot(r, r)
-    stop = 1e-20 * dot(b, b).clamp_min(1e-300)
-    for _ in range(n_iter):
-        if (rr <= stop).all():
-            break
-        Ap = matvec(p)
-        pAp = dot(p, Ap)
-        alpha = torch.where(pAp > 0, rr / pAp.clamp_min(1e-300), torch.zeros_like(rr))
-        alpha = torch.where(rr <= stop, torch.zeros_like(alpha), alpha)
-        s = s + alpha.view(shape) * p
-        r = r - alpha.view(shape) * Ap
-        rr_new = dot(r, r)
-        beta = torch.where(rr > 0, rr_new / rr.clamp_min(1e-300), torch.zeros_like(rr))
-        p = r + beta.view(shape) * p
-        rr = rr_new
-    return s
