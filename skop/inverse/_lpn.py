@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from skop.base import AddNoise, BaseTorchEstimator, ParamSchedule
 from skop.nn import ConvICNN, LearnedProx, ProximalMatchingLoss, SquaredDenoisingLoss, VectorICNN
+from skop.utils import make_generator, resolve_device
 
 
 class GammaSchedule:
@@ -319,8 +320,9 @@ warm_start, precision, compile, device, inference_precision, verbose, random_sta
         return _clamp_potential
 
     def _eval_transform(self):
-        # Validation batches (early stopping) are noisy too, from a fixed stream.
-        return AddNoise(self.sigma, torch.Generator().manual_seed(0))
+        # Validation batches (early stopping) are noisy too, from a fixed stream
+        # on the training device (a CPU generator cannot draw CUDA noise).
+        return AddNoise(self.sigma, make_generator(0, resolve_device(self.device)))
 
     # ---------------------------------------------------------- inference
     def transform(self, X):

@@ -25,7 +25,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from skop.inverse._denoisers import TVDenoiser
-from skop.inverse._operators import Identity, LinearForwardOperator
+from skop.inverse._operators import Blur, Identity, LinearForwardOperator
 
 
 class _ReconstructionBase(TransformerMixin, BaseEstimator):
@@ -462,8 +462,6 @@ class WienerFilter(_ReconstructionBase):
         return (-1,) if len(self.operator_.in_shape) == 1 else (-2, -1)
 
     def _transfer(self):
-        from skop.inverse._operators import Blur
-
         if isinstance(self.operator_, Identity):
             return torch.ones(())
         if isinstance(self.operator_, Blur):

@@ -245,3 +245,16 @@ def test_pipeline_and_grid_search():
     pipe = make_pipeline(FunctionTransformer(lambda a: 2 * a),
                          LearnedProximalNetwork(hidden=8, max_epochs=1, random_state=0)).fit(X)
     assert pipe.transform(X[:3]).shape == (3, 2)
+
+
+def test_early_stopping_validates_under_no_grad():
+    """skorch validates under torch.no_grad: the prox (a gradient) must still compute."""
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    lpn = LearnedProximalNetwork(hidden=8, max_epochs=5, early_stopping=True, random_state=0)
+    lpn.fit(X)
+    assert lpn.validation_loss_curve_.shape == (lpn.n_iter_,)
+    assert np.isfinite(lpn.validation_loss_curve_).all()
+    prox = lpn.module_.model
+    with torch.no_grad():
+        out = prox(torch.ones(3, 2))
+    assert out.shape == (3, 2) and not out.requires_grad

@@ -187,9 +187,9 @@ class LearnedProx(nn.Module):
 
     Notes
     -----
-    ``forward`` differentiates ``psi`` with autograd, so it needs gradients
-    enabled even at inference; in training mode the graph is kept
-    (``create_graph``) so the loss can be back-propagated through ``f``.
+    ``forward`` differentiates ``psi`` with autograd, enabling it itself (so
+    it also works under ``torch.no_grad``); in training mode the graph is
+    kept (``create_graph``) so the loss can be back-propagated through ``f``.
     """
 
     def __init__(self, potential):
@@ -197,9 +197,13 @@ class LearnedProx(nn.Module):
         self.potential = potential
 
     def forward(self, y):
-        if not y.requires_grad:
-            y = y.detach().requires_grad_(True)
-        (grad,) = torch.autograd.grad(self.potential(y).sum(), y, create_graph=self.training)
+        # The output is a gradient: autograd runs even where the caller turned
+        # it off (skorch's validation step, torch.no_grad inference).
+        with torch.enable_grad():
+            if not y.requires_grad:
+                y = y.detach().requires_grad_(True)
+            (grad,) = torch.autograd.grad(self.potential(y).sum(), y,
+                                          create_graph=self.training)
         return grad
 
     def clamp_nonnegative_(self):
