@@ -40,3 +40,43 @@ class CircleBasis:
 
     def track_subspace_cosine(self, method):
         return _min_cosine(self.phi, self._basis(method))
+
+
+class UnseenEllipses:
+    """Ragged fit on 8 ellipses (aspect 1..3), transform of 3 unseen ones as new clouds.
+
+    Tracks the worst unseen cloud's smallest cosine (k = 7) against the top
+    singular vectors of its own smoothing operator, with and without attention.
+    """
+
+    params = [0, 1]
+    param_names = ["n_attention_layers"]
+    timeout = 900
+
+    def setup(self, layers):
+        from skop.manifold._probes import knn_smoother
+
+        def ellipse(n, aspect, seed):
+            return make_circle(n, random_state=seed)[0] * np.array([aspect, 1.0])
+
+        rng = np.random.default_rng(0)
+        self.train = [ellipse(int(rng.integers(120, 220)), a, i)
+                      for i, a in enumerate(np.linspace(1, 3, 8))]
+        self.test = [ellipse(170, a, 100 + i) for i, a in enumerate([1.3, 2.2, 2.8])]
+        self.targets = []
+        for cloud in self.test:
+            S, _ = knn_smoother(cloud, 10, "auto")
+            U, _, _ = np.linalg.svd(np.linalg.matrix_power(S.toarray(), 40))
+            self.targets.append(U[:, :7])
+        self.epochs = 3 if quick() else 150
+
+    def _fit(self, layers):
+        return LearnedSpectralBasis(n_components=7, n_attention_layers=layers,
+                                    max_epochs=self.epochs, random_state=0).fit(self.train)
+
+    def time_fit(self, layers):
+        self._fit(layers)
+
+    def track_unseen_cosine(self, layers):
+        bases = self._fit(layers).transform(self.test)
+        return min(_min_cosine(t, b) for t, b in zip(self.targets, bases))

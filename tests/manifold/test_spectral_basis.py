@@ -92,3 +92,85 @@ def test_in_a_pipeline_after_scaling():
                          LearnedSpectralBasis(n_components=3, max_epochs=5, random_state=0))
     assert pipe.fit_transform(X).shape == (60, 3)
     np.testing.assert_allclose(pipe.transform(X), pipe[-1].basis_, atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def ragged_fit():
+    clouds = [make_circle(n, random_state=s) for n, s in ((150, 0), (200, 1))]
+    model = LearnedSpectralBasis(n_components=9, max_epochs=150, random_state=0)
+    model.fit([X for X, _ in clouds])
+    return clouds, model
+
+
+def test_ragged_clouds_each_get_their_fourier_basis(ragged_fit):
+    clouds, model = ragged_fit
+    assert [b.shape for b in model.basis_] == [(150, 9), (200, 9)]
+    assert model.residuals_.shape == model.eigenvalues_.shape == (2, 9)
+    assert model.bandwidth_.shape == (2,)
+    for (X, theta), basis in zip(clouds, model.basis_):
+        phi, _ = manifold_eigenfunctions("circle", theta, 9)
+        for k in (3, 5, 9):
+            assert _min_cosine(phi[:, :k], basis[:, :k]) >= 0.99, k
+        np.testing.assert_allclose(basis.T @ basis / len(X), np.eye(9), atol=1e-5)
+
+
+def test_new_cloud_and_held_out_points_after_a_list_fit(ragged_fit):
+    clouds, model = ragged_fit
+    X_new, theta_new = make_circle(120, random_state=7)
+    phi, _ = manifold_eigenfunctions("circle", theta_new, 9)
+    own = model.transform(X_new, cloud="self")        # a new cloud, its own basis
+    on_cloud_1 = model.transform(X_new, cloud=1)      # points of training cloud 1
+    for B in (own, on_cloud_1):
+        for k in (3, 5, 9):
+            assert _min_cosine(phi[:, :k], B[:, :k]) >= 0.99, k
+    np.testing.assert_allclose(own.T @ own / 120, np.eye(9), atol=1e-5)
+    # A list is a list of new clouds; on a training cloud it reproduces basis_.
+    again = model.transform([X for X, _ in clouds])
+    np.testing.assert_allclose(again[1], model.basis_[1], atol=1e-5)
+    np.testing.assert_allclose(model.transform(clouds[0][0], cloud=0), model.basis_[0], atol=1e-4)
+
+
+def test_which_cloud_is_never_guessed(ragged_fit):
+    clouds, model = ragged_fit
+    with pytest.raises(ValueError, match="cloud=i"):
+        model.transform(clouds[0][0])                 # ambiguous after a fit on 2 clouds
+    with pytest.raises(ValueError, match=r"int in \[0, 2\)"):
+        model.transform(clouds[0][0], cloud=2)
+    with pytest.raises(ValueError, match="each on itself"):
+        model.transform([clouds[0][0]], cloud=0)
+    with pytest.raises(ValueError, match="more points than functions"):
+        model.transform(clouds[0][0][:9], cloud="self")
+    sphere, _ = make_sphere(40, random_state=0)
+    with pytest.raises(ValueError, match="same ambient dimension"):
+        LearnedSpectralBasis(n_components=3).fit([clouds[0][0], sphere])
+    with pytest.raises(ValueError, match="new cloud 1"):
+        model.transform([clouds[0][0], clouds[1][0][:5]])
+
+
+def test_attention_ignores_padding_and_queries():
+    from skop.nn import SpectralBasisNet
+
+    torch.manual_seed(0)
+    net = SpectralBasisNet(2, 4, hidden=(16, 32), n_attention_layers=2, n_heads=4).double()
+    cloud = torch.randn(1, 30, 2, dtype=torch.float64)
+    Q, R = net(cloud)
+    extra = 100 * torch.randn(1, 20, 2, dtype=torch.float64)     # padding or queries
+    mask = torch.zeros(1, 50, dtype=torch.bool)
+    mask[:, :30] = True
+    Q_pad, R_pad = net(torch.cat([cloud, extra], 1), mask)
+    torch.testing.assert_close(Q_pad[:, :30], Q)
+    torch.testing.assert_close(R_pad, R)
+    # Points outside the mask get the continuation of the cloud's basis.
+    continued = net.raw(torch.cat([cloud, extra], 1), mask)[:, 30:] @ torch.linalg.inv(R)
+    torch.testing.assert_close(Q_pad[:, 30:], continued)
+
+
+def test_attention_variant_fits_and_is_reproducible():
+    X, theta = make_circle(80, random_state=3)
+    kw = dict(n_components=3, hidden=(16, 32), n_attention_layers=1, max_epochs=40, random_state=1)
+    a = LearnedSpectralBasis(**kw).fit(X)
+    np.testing.assert_array_equal(a.basis_, LearnedSpectralBasis(**kw).fit(X).basis_)
+    phi, _ = manifold_eigenfunctions("circle", theta, 3)
+    assert _min_cosine(phi, a.basis_) >= 0.95
+    with pytest.raises(ValueError, match="multiple of n_heads"):
+        LearnedSpectralBasis(hidden=(16, 30), n_attention_layers=1).fit(X)

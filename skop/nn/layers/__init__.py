@@ -6,6 +6,7 @@ from skop.nn.layers._mlp import MLP, Dense, FourierFeatures, ModifiedMLP, Period
 from skop.nn.layers._multigrid import BoundaryConv, MultigridConv, Prolongation
 from skop.nn.layers._normalization import Standardized
 from skop.nn.layers._pointwise import PointwiseLinear, PointwiseMLP
+from skop.nn.layers._set_attention import SetAttentionBlock
 from skop.nn.layers._spectral_block import NeuralSpectralBlock
 from skop.nn.layers._spectral_conv import SpectralConv
 
@@ -20,6 +21,7 @@ __all__ = [
     "ModifiedMLP",
     "NeuralSpectralBlock",
     "PeriodicFeatures",
+    "SetAttentionBlock",
     "Sine",
     "DomainPadding",
     "GridEmbedding",
