@@ -24,6 +24,12 @@ dynamics
     Koopman operators from data: EDMD, ResDMD (residuals, pseudospectra), dictionaries.
 preprocessing
     Orthonormal feature maps (Legendre, Chebyshev, Hermite, Fourier, tensor products).
+io
+    Safe save / load: JSON + safetensors, nothing executed on load.
+manifold
+    Learned spectral bases of point clouds.
+inverse
+    Learned proximal networks and plug-and-play reconstruction.
 sampling
     Exact DPP, volume-rescaled and optimal i.i.d. samplers for weighted least squares.
 """
@@ -45,7 +51,10 @@ __all__ = [
     "datasets",
     "dynamics",
     "feature_extraction",
+    "inverse",
+    "io",
     "linear_model",
+    "manifold",
     "metrics",
     "model_selection",
     "naive_bayes",

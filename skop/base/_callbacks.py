@@ -181,8 +181,13 @@ class ParamSchedule(Callback):
 
     def on_train_begin(self, net, **kwargs):
         self.first_epoch_ = len(net.history)
+        self.max_epochs_ = net.max_epochs
+
+    def on_resume(self, net, epochs_done):
+        """A fit resumed after ``epochs_done`` epochs (skop.io.ResumeTraining) keeps its schedule."""
+        self.first_epoch_ = len(net.history) - epochs_done
 
     def on_epoch_begin(self, net, **kwargs):
         epoch = len(net.history) - 1 - self.first_epoch_
         target = net.criterion_ if self.on == "criterion" else net.module_
-        setattr(target, self.name, self.schedule(epoch, net.max_epochs))
+        setattr(target, self.name, self.schedule(epoch, self.max_epochs_))

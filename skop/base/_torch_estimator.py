@@ -361,6 +361,10 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             ) from None
         self.net_ = net
         self.device_ = device
+        # What skop.io needs to rebuild the network through _new_net: the
+        # training data's layout (empty tensors) and size, not the data.
+        self._train_layout = map_tensors(lambda t: t.new_empty((0, *t.shape[1:])), train)
+        self._n_train = n_train
         self._fit_signature = {name: copy.deepcopy(getattr(self, name))
                                for name in (*self._module_params, *_OPTIMIZER_PARAMS)}
         self._record_history(epochs_before)
@@ -409,6 +413,33 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
             **self._net_training_params(n_train, valid, device, streams),
         )
         return net.initialize()
+
+    def _restore_net(self, module_state, optimizer_state, history, device):
+        """Rebuild ``net_`` through the code of ``fit`` and load saved state into it (skop.io).
+
+        The module is built for zero-valued data of the training layout; its
+        weights and normalisation buffers are then loaded with ``strict=True``
+        (a missing, extra or mis-shaped tensor is an error).
+        """
+        n = min(self._n_train, 2)
+        X, y = map_tensors(lambda t: torch.zeros((n, *t.shape[1:]), dtype=t.dtype),
+                           self._train_layout)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # statistics of placeholder data
+            net = self._new_net((X, y), self._n_train, None, device, 0, (0, 0))
+        module = getattr(net.module_, "_orig_mod", net.module_)
+        module.load_state_dict(module_state, strict=True)
+        net.optimizer_.load_state_dict(optimizer_state)
+        # torch checks parameter groups, not the shapes of the state tensors
+        # (Adam's moments): a mis-shaped one would only fail at the next step.
+        for param, state in net.optimizer_.state.items():
+            for key, value in state.items():
+                if torch.is_tensor(value) and value.ndim and value.shape != param.shape:
+                    raise ValueError(f"optimizer state {key!r} has shape {tuple(value.shape)}, "
+                                     f"its parameter {tuple(param.shape)}.")
+        net.history = history
+        self.net_ = net
+        self.device_ = device
 
     def _continued_net(self, train, n_train, valid, device, streams):
         """A copy of the fitted net, set up to continue (the fitted one stays intact)."""
