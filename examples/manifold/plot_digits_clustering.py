@@ -10,6 +10,8 @@ digits (1797 points in 64 dimensions); k-means on the row-normalised
 embeddings is scored against the true labels (NMI, ARI).
 """
 
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -21,10 +23,11 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from skop.manifold import LearnedSpectralBasis
 
 torch.set_num_threads(1)
+QUICK = os.environ.get("SKOP_EXAMPLE_QUICK", "0") == "1"
 X, labels = load_digits(return_X_y=True)
 X = X / 16.0
 
-learned = LearnedSpectralBasis(n_components=10, n_neighbors=10, max_epochs=200,
+learned = LearnedSpectralBasis(n_components=10, n_neighbors=10, max_epochs=20 if QUICK else 200,
                                random_state=0).fit_transform(X)[:, 1:]  # drop the constant
 graph = SpectralEmbedding(n_components=10, n_neighbors=10, random_state=0).fit_transform(X)
 rng = np.random.default_rng(0)

@@ -19,6 +19,8 @@ import numpy as np
 import torch
 from torch.utils.data import Subset
 
+from skop.base._distributed import shard, world
+
 
 # ------------------------------------------------------------- tensor trees
 def map_tensors(fn, tree):
@@ -144,20 +146,22 @@ class TensorBatches:
 
     def __iter__(self):
         n = n_samples(self.X)
-        if n <= self.batch_size:
+        device = first_tensor(self.X).device
+        if n <= self.batch_size and world() is None:
             # One batch holds everything: its order changes no gradient, so
             # neither shuffle nor copy (full-batch training, one step per epoch).
             yield self.transform(self.X, self.y) if self.transform is not None else (self.X, self.y)
             return
         order = None
-        if self.shuffle:
-            device = first_tensor(self.X).device
+        if self.shuffle and n > self.batch_size:
             order = torch.randperm(n, generator=self.generator).to(device)
         for start in range(0, n, self.batch_size):
             if order is None:
                 index = slice(start, start + self.batch_size)
             else:
                 index = order[start:start + self.batch_size]
+            # Under torch.distributed each rank takes its share of the batch.
+            index = shard(index, min(self.batch_size, n - start), device)
             Xb, yb = take(self.X, index), take(self.y, index)
             if self.transform is not None:
                 Xb, yb = self.transform(Xb, yb)

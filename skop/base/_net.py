@@ -9,7 +9,8 @@ loss is scaled before ``backward`` and unscaled at the optimizer step), and
 import torch
 from skorch import NeuralNet
 
-from skop.base._data import map_tensors
+from skop.base._data import map_tensors, n_samples
+from skop.base._distributed import broadcast_module, combine_loss, combine_step, local_share, world
 
 PRECISIONS = ("float32", "bf16-mixed", "fp16-mixed")
 
@@ -62,13 +63,31 @@ class _SkopNet(NeuralNet):
     def train_step_single(self, batch, **fit_params):
         scaler = self._grad_scaler()
         if scaler is None:
-            return super().train_step_single(batch, **fit_params)
-        self._set_training(True)
-        Xi, yi = batch
-        y_pred = self.infer(Xi, **fit_params)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        scaler.scale(loss).backward()
-        return {"loss": loss, "y_pred": y_pred}
+            out = super().train_step_single(batch, **fit_params)
+        else:
+            self._set_training(True)
+            Xi, yi = batch
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+            scaler.scale(loss).backward()
+            out = {"loss": loss, "y_pred": y_pred}
+        if world() is not None:
+            # Data parallel: this rank computed its share of the batch.
+            out["loss"] = combine_step(self.module_.parameters(), out["loss"],
+                                       n_samples(batch[0]))
+        return out
+
+    def validation_step(self, batch, **fit_params):
+        out = super().validation_step(batch, **fit_params)
+        if world() is not None:
+            out["loss"] = combine_loss(out["loss"], local_share(n_samples(batch[0])))
+        return out
+
+    def initialize(self):
+        super().initialize()
+        if world() is not None:
+            broadcast_module(self.module_)   # every rank starts from rank 0's weights
+        return self
 
     def _step_optimizer(self, step_fn):
         scaler = self._grad_scaler()
