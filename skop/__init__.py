@@ -6,6 +6,8 @@ base
     The torch-estimator base classes every torch-backed estimator reuses.
 nn
     Pure PyTorch layers and models (no scikit-learn imports).
+neural_network
+    Shallow networks with bandlimited random weights.
 neural_operator
     Neural-operator regressors (:class:`~skop.neural_operator.FNORegressor`, ...).
 datasets
@@ -22,6 +24,8 @@ model_selection
     Learning-curve comparisons and their display.
 dynamics
     Koopman operators from data: EDMD, ResDMD (residuals, pseudospectra), dictionaries.
+optim
+    Torch optimizers (Lion-K).
 preprocessing
     Orthonormal feature maps (Legendre, Chebyshev, Hermite, Fourier, tensor products).
 io
@@ -58,8 +62,10 @@ __all__ = [
     "metrics",
     "model_selection",
     "naive_bayes",
+    "neural_network",
     "neural_operator",
     "nn",
+    "optim",
     "preprocessing",
     "sampling",
     "utils",

@@ -143,3 +143,27 @@ class UNetOperatorDarcy(_grid_operator_darcy(UNetOperatorRegressor, {"depth": 2}
 
 class LSMDarcy(_grid_operator_darcy(LSMRegressor, {"width": 16, "n_heads": 4})):
     """LSMRegressor on Darcy 33 x 33 nodes (width 16: the paper's 64 is ~19 M parameters)."""
+
+
+class FNOOptimizers:
+    """FNO on Burgers with AdamW against Lion-K (sign and nuclear), same epochs: held-out rel-L2."""
+
+    timeout = 1800
+    params = [["adamw", "lion", "lion-nuclear"]]
+    param_names = ["optimizer"]
+    # AdamW's default rate; Lion's sign steps 3x smaller; nuclear steps are per tensor.
+    LR = {"adamw": 1e-3, "lion": 3e-4, "lion-nuclear": 1e-2}
+
+    def setup(self, optimizer):
+        n_train, n_test, res = _sizes((1000, 200, 256), (40, 10, 32))
+        self.X, self.y, self.X_test, self.y_test = burgers(n_train, n_test, res)
+        name, _, direction = optimizer.partition("-")
+        self.params = dict(max_epochs=2 if quick() else 50, random_state=0, optimizer=name,
+                           lr=self.LR[optimizer],
+                           optimizer_kwargs={"direction": direction} if direction else None)
+        if quick():
+            self.params.update(width=8, n_modes=4)
+
+    def track_relative_l2(self, optimizer):
+        model = FNORegressor(**self.params).fit(self.X, self.y)
+        return float(relative_l2_error(self.y_test, model.predict(self.X_test)))

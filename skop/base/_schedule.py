@@ -5,11 +5,15 @@ import math
 import torch
 from skorch.callbacks import LRScheduler
 
+from skop.optim import LionK
+
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
     "adamw": torch.optim.AdamW,
     "sgd": torch.optim.SGD,
     "rmsprop": torch.optim.RMSprop,
+    # Lion-K; the direction ("sign", "l2", "nuclear") through optimizer_kwargs.
+    "lion": LionK,
 }
 
 LR_SCHEDULES = ("constant", "cosine", "step", "onecycle")

@@ -111,8 +111,11 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
     lr : float or "auto", default=1e-3
         Learning rate (peak rate for ``"onecycle"``); ``"auto"`` as for
         ``batch_size``.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adamw"
-        ``"sgd"`` uses Nesterov momentum 0.9.
+    optimizer : {"adam", "adamw", "sgd", "rmsprop", "lion"} or torch optimizer class, default="adamw"
+        ``"sgd"`` uses Nesterov momentum 0.9. ``"lion"`` is
+        :class:`skop.optim.LionK` (Lion; ``optimizer_kwargs={"direction":
+        "nuclear"}`` for the Muon-like variant); it wants a learning rate
+        3-10x smaller than AdamW's and a larger ``weight_decay``.
     weight_decay : float, default=1e-4
         Weight decay passed to the optimizer.
     optimizer_kwargs : dict or None, default=None

@@ -65,8 +65,10 @@ def _estimators():
 
 
 def _types():
+    from skop.optim import LionK
+
     optimizers = [obj for _, obj in inspect.getmembers(torch.optim, inspect.isclass)
-                  if issubclass(obj, torch.optim.Optimizer)]
+                  if issubclass(obj, torch.optim.Optimizer)] + [LionK]
     scalars = [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
                np.uint8, np.uint16, np.uint32, np.uint64, np.bool_, np.complex64,
                np.complex128, np.str_]
