@@ -22,6 +22,8 @@ feature_extraction
     Frozen torch modules as feature transformers.
 model_selection
     Learning-curve comparisons and their display.
+decomposition
+    Top eigenvector of a matrix streamed by rows (random order, bounded memory).
 dynamics
     Koopman operators from data: EDMD, ResDMD (residuals, pseudospectra), dictionaries.
 optim
@@ -53,6 +55,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without torch
 __all__ = [
     "base",
     "datasets",
+    "decomposition",
     "dynamics",
     "feature_extraction",
     "inverse",
