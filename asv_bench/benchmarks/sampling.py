@@ -113,3 +113,36 @@ class WeightedLeastSquaresPool:
         return float(np.median(ratios))
 
     track_median_error_ratio.unit = "ratio"
+
+
+class LpSensitivityRegression:
+    """l_1 regression on 300 sampled rows of a 20000 x 10 problem with 8 heavy rows."""
+
+    params = [["uniform", "root_leverage", "lewis", None]]
+    param_names = ["sampling"]
+    timeout = 600
+
+    def setup(self, sampling):
+        from skop.linear_model._lp_regression import lp_cost, solve_l1
+
+        n = 2000 if quick() else 20000
+        rng = np.random.default_rng(0)
+        self.X = rng.normal(size=(n, 9))
+        self.y = self.X @ rng.normal(size=9) + rng.laplace(size=n)
+        idx = rng.choice(n, 8, replace=False)
+        self.X[idx] *= 1000
+        self.y[idx] = self.X[idx] @ rng.normal(size=9)
+        self.A = np.column_stack([self.X, np.ones(n)])
+        self.cost = lambda m: lp_cost(self.A, self.y, np.r_[m.coef_, m.intercept_], 1)
+        self.opt = lp_cost(self.A, self.y, solve_l1(self.A, self.y), 1)
+
+    def _fit(self, sampling):
+        from skop.linear_model import LpRegressor
+
+        return LpRegressor(1, sampling=sampling, n_samples=300, random_state=0).fit(self.X, self.y)
+
+    def time_fit(self, sampling):
+        self._fit(sampling)
+
+    def track_cost_ratio(self, sampling):
+        return float(self.cost(self._fit(sampling)) / self.opt)
