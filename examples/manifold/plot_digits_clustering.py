@@ -27,11 +27,13 @@ QUICK = os.environ.get("SKOP_EXAMPLE_QUICK", "0") == "1"
 X, labels = load_digits(return_X_y=True)
 X = X / 16.0
 
+# All 10 learned functions: their span holds the constant and the top modes
+# (as the top-k eigenvectors of Ng, Jordan & Weiss).
 learned = LearnedSpectralBasis(n_components=10, n_neighbors=10, max_epochs=20 if QUICK else 200,
-                               random_state=0).fit_transform(X)[:, 1:]  # drop the constant
+                               random_state=0).fit_transform(X)
 graph = SpectralEmbedding(n_components=10, n_neighbors=10, random_state=0).fit_transform(X)
 rng = np.random.default_rng(0)
-random_basis = np.linalg.qr(rng.normal(size=(len(X), 9)))[0]
+random_basis = np.linalg.qr(rng.normal(size=(len(X), 10)))[0]
 
 scores = {}
 for name, F in (("learned basis", learned), ("graph Laplacian", graph),
@@ -44,7 +46,7 @@ for name, F in (("learned basis", learned), ("graph Laplacian", graph),
 # %%
 # The first two non-constant learned functions already separate several digits.
 fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
-ax0.scatter(learned[:, 0], learned[:, 1], c=labels, cmap="tab10", s=5)
+ax0.scatter(learned[:, 1], learned[:, 2], c=labels, cmap="tab10", s=5)
 ax0.set(title="learned basis functions 1 and 2", xticks=[], yticks=[])
 names = list(scores)
 width = 0.35

@@ -84,7 +84,7 @@ def save(estimator, path, *, overwrite=False):
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = save(model, tmp + "/ridge")
     ...     load(path).predict([[2.0]]).round(3)
-    array([1.333])
+    array([1.])
     """
     path = Path(path)
     encoder = Encoder(estimator=None)

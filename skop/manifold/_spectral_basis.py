@@ -39,7 +39,9 @@ class LearnedSpectralBasis(TransformerMixin, BaseTorchEstimator):
     averaged over every ``k``: the basis learns the dominant eigenvectors of
     the smoothing operator, ordered, which approximate the Laplace-Beltrami
     eigenfunctions of the sampled manifold. No mesh, no operator matrix is
-    assembled for the basis and no eigensolver runs.
+    assembled and no ``n x n`` eigensolver runs; after training, a
+    Rayleigh-Ritz step in the learned span (``refine``, a ``K x K``
+    eigenproblem of exact probe energies) orders the functions exactly.
 
     ``fit`` takes one cloud ``(n_points, n_features)`` or a list of clouds of
     any sizes (padded and masked internally, one cloud per step).
@@ -55,7 +57,7 @@ class LearnedSpectralBasis(TransformerMixin, BaseTorchEstimator):
     n_probes : int, default=256
         Probes per training step.
     bandwidth : float or "auto", default="auto"
-        Gaussian width of the smoothing weights; ``"auto"``: the median
+        Gaussian width of the smoothing weights; ``"auto"``: half the median
         distance to the ``n_neighbors`` nearest neighbours, per cloud.
     hidden : tuple of int, default=(64, 128)
         Hidden widths of the per-point MLP (the last is the attention width).
@@ -64,6 +66,12 @@ class LearnedSpectralBasis(TransformerMixin, BaseTorchEstimator):
         function of the coordinates alone (enough for clouds of one manifold).
     n_heads : int, default=4
         Attention heads (``hidden[-1]`` must be a multiple).
+    refine : bool, default=True
+        Rayleigh-Ritz in the learned span after training: rotate the ``K``
+        learned functions by the eigenvectors of their exact ``K x K`` probe
+        energy matrix (``t`` sparse products with the smoother; no ``n x n``
+        eigensolver). It orders the functions exactly and separates the
+        constant from the first modes, which the density needs.
     max_epochs : int, default=300
         Passes over the clouds (one cloud, fresh probes, per step).
     lr, optimizer, weight_decay, optimizer_kwargs, lr_schedule, callbacks, warm_start, \
@@ -119,13 +127,14 @@ precision, compile, device, inference_precision, verbose, random_state
         "hidden": [tuple],
         "n_attention_layers": [Interval(Integral, 0, None, closed="left")],
         "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "refine": ["boolean"],
     }
     _module_params = (*BaseTorchEstimator._module_params, "n_components", "hidden",
                       "n_attention_layers", "n_heads")
 
     def __init__(self, n_components=9, *, n_neighbors=10, n_smoothing_steps=40, n_probes=256,
                  bandwidth="auto", hidden=(64, 128), n_attention_layers=0, n_heads=4,
-                 max_epochs=300, lr=3e-3, optimizer="adamw", weight_decay=0.0,
+                 refine=True, max_epochs=300, lr=3e-3, optimizer="adamw", weight_decay=0.0,
                  optimizer_kwargs=None, lr_schedule="cosine", callbacks=None, warm_start=False,
                  precision="float32", compile=False, device="auto", inference_precision="auto",
                  verbose=0, random_state=None):
@@ -145,6 +154,7 @@ precision, compile, device, inference_precision, verbose, random_state
         self.hidden = hidden
         self.n_attention_layers = n_attention_layers
         self.n_heads = n_heads
+        self.refine = refine
 
     # ------------------------------------------------------------ input
     def _clouds(self, X, reset):
@@ -195,7 +205,7 @@ precision, compile, device, inference_precision, verbose, random_state
         """Fitted summaries per cloud: the basis, density, exact residuals and eigenvalues."""
         self._is_list = is_list
         summaries = [self._summary(c, S) for c, S in zip(clouds, smoothers)]
-        basis, density, residuals, eigenvalues = zip(*summaries)
+        basis, density, residuals, eigenvalues, self._rotations = zip(*summaries)
         if is_list:
             self.basis_, self.density_ = list(basis), list(density)
             self.residuals_, self.eigenvalues_ = np.stack(residuals), np.stack(eigenvalues)
@@ -205,12 +215,32 @@ precision, compile, device, inference_precision, verbose, random_state
 
     def _summary(self, cloud, S):
         n = len(cloud)
-        Q = self._orthonormal_basis(cloud)
-        # Exact probe energy per column: E||q^T S^t U||^2 = ||(S^t)^T q||^2 / 3.
-        mu = (smoothed_power(S, Q, self.n_smoothing_steps, transpose=True) ** 2).sum(0) / 3
+        Q, mu, rotation = self._refined_basis(cloud, S)
         residuals = 1 - np.cumsum(mu) / probe_energy(S, self.n_smoothing_steps)
         eigenvalues = -np.log(np.clip(mu / mu[0], 1e-300, None)) / (2 * self.n_smoothing_steps)
-        return Q * np.sqrt(n), n * Q[:, 0] ** 2, residuals, eigenvalues
+        return Q * np.sqrt(n), n * Q[:, 0] ** 2, residuals, eigenvalues, rotation
+
+    def _refined_basis(self, cloud, S):
+        """The network's orthonormal basis on ``cloud``, refined; its exact probe energies; the rotation.
+
+        The expected probe energy of a unit function ``q`` is
+        ``E||q^T S^t U||^2 = ||(S^t)^T q||^2 / 3`` (``t`` sparse products, no
+        ``n x n`` matrix). With ``refine`` the ``K x K`` Gram matrix of these
+        energies over the learned span is diagonalised (Rayleigh-Ritz): the
+        columns become the best approximations of the smoother's dominant
+        directions *within* the span, ordered exactly -- what separates the
+        constant function from the first modes to the accuracy the density needs.
+        """
+        Q = self._orthonormal_basis(cloud)
+        P = smoothed_power(S, Q, self.n_smoothing_steps, transpose=True)
+        if not self.refine:
+            return Q, (P ** 2).sum(0) / 3, np.eye(Q.shape[1])
+        energy, V = np.linalg.eigh(P.T @ P / 3)
+        energy, V = energy[::-1], V[:, ::-1]
+        # Deterministic signs: the largest entry of each rotated column is positive.
+        QV = Q @ V
+        V = V * np.sign(QV[np.abs(QV).argmax(0), np.arange(V.shape[1])])
+        return Q @ V, np.clip(energy, 0, None), V
 
     def _orthonormal_basis(self, cloud):
         """``Q`` of the cloud on itself (orthonormal columns), float64."""
@@ -271,7 +301,7 @@ precision, compile, device, inference_precision, verbose, random_state
                 raise ValueError(f"A list of clouds is transformed each on itself: cloud must "
                                  f"be 'auto' or 'self', got {cloud!r}.")
             self._check_size(clouds, "new cloud")
-            return [self._orthonormal_basis(c) * np.sqrt(len(c)) for c in clouds]
+            return [self._new_cloud_basis(c) for c in clouds]
         return self._transform_points(clouds[0], self._resolve_cloud(cloud))
 
     def _resolve_cloud(self, cloud):
@@ -293,7 +323,7 @@ precision, compile, device, inference_precision, verbose, random_state
     def _transform_points(self, X, cloud):
         if cloud == "self":
             self._check_size([X], "new cloud")
-            return self._orthonormal_basis(X) * np.sqrt(len(X))
+            return self._new_cloud_basis(X)
         base = self._train_clouds[cloud]
         module = self._inference_module()
         dtype = self._inference_dtype()
@@ -309,7 +339,15 @@ precision, compile, device, inference_precision, verbose, random_state
                 mask[:, :len(base)] = True
                 Q, _ = module(points=pts, mask=mask)
                 out.append(Q[0, len(base):].cpu().double().numpy())
-        return np.concatenate(out) * np.sqrt(len(base))
+        return np.concatenate(out) @ self._rotations[cloud] * np.sqrt(len(base))
+
+    def _new_cloud_basis(self, cloud):
+        """A new cloud's own basis: one forward pass (and its own smoother for the refinement)."""
+        S, _ = knn_smoother(cloud, self.n_neighbors, self._bandwidth_rule())
+        return self._refined_basis(cloud, S)[0] * np.sqrt(len(cloud))
+
+    def _bandwidth_rule(self):
+        return self.bandwidth
 
     def score_samples(self, X, cloud="auto"):
         """Relative sampling density at ``X`` (1 for uniform sampling), from the first basis function."""
