@@ -125,13 +125,10 @@ class LpSensitivityRegression:
     def setup(self, sampling):
         from skop.linear_model._lp_regression import lp_cost, solve_l1
 
+        from skop.datasets import make_heavy_row_regression
+
         n = 2000 if quick() else 20000
-        rng = np.random.default_rng(0)
-        self.X = rng.normal(size=(n, 9))
-        self.y = self.X @ rng.normal(size=9) + rng.laplace(size=n)
-        idx = rng.choice(n, 8, replace=False)
-        self.X[idx] *= 1000
-        self.y[idx] = self.X[idx] @ rng.normal(size=9)
+        self.X, self.y, _ = make_heavy_row_regression(n, 9, n_heavy=8, random_state=0)
         self.A = np.column_stack([self.X, np.ones(n)])
         self.cost = lambda m: lp_cost(self.A, self.y, np.r_[m.coef_, m.intercept_], 1)
         self.opt = lp_cost(self.A, self.y, solve_l1(self.A, self.y), 1)

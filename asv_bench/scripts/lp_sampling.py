@@ -16,26 +16,17 @@ import time
 import numpy as np
 from sklearn.linear_model import QuantileRegressor
 
+from skop.datasets import make_heavy_row_regression
 from skop.linear_model import LpRegressor
 from skop.linear_model._lp_regression import lp_cost, solve_l1
 from skop.sampling import row_scores, sample_rows
-
-
-def problem(seed=0, n=20000, d=10, n_heavy=8):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, d - 1))
-    y = X @ rng.normal(size=d - 1) + rng.laplace(size=n)
-    idx = rng.choice(n, n_heavy, replace=False)
-    X[idx] *= 1000
-    y[idx] = X[idx] @ rng.normal(size=d - 1)
-    return X, y
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=100)
     args = parser.parse_args()
-    X, y = problem()
+    X, y, _ = make_heavy_row_regression(20000, 9, n_heavy=8, random_state=0)
     A = np.column_stack([X, np.ones(len(X))])
     t0 = time.perf_counter()
     opt = lp_cost(A, y, solve_l1(A, y), 1)

@@ -16,28 +16,15 @@ import time
 import numpy as np
 from sklearn.decomposition import IncrementalPCA
 
+from skop.datasets import make_spiked_rows
 from skop.decomposition import StreamingTopEigenvector
-
-
-def spiked(n, d, R, n_heavy, seed):
-    rng = np.random.default_rng(seed)
-    v1 = rng.standard_normal(d)
-    v1 /= np.linalg.norm(v1)
-    G = rng.standard_normal((n, d))
-    A = G + (np.sqrt(R) - 1) * np.outer(G @ v1, v1)
-    F2 = (A ** 2).sum()
-    U = rng.standard_normal((n_heavy, d))
-    U /= np.linalg.norm(U, axis=1, keepdims=True)
-    A[rng.choice(n, n_heavy, replace=False)] = U * np.sqrt(4 * F2 / (d * np.log(d)))
-    w, V = np.linalg.eigh(A.T @ A)
-    return A, V[:, -1], w[-1] / w[-2]
 
 
 def main():
     print("| R | R_eff | block power | no heavy rows | adversarial order | Oja | IPCA(7) | 1/sqrt(R_eff) |")
     print("|---|---|---|---|---|---|---|---|")
     for R in (3.4, 15, 59):
-        A, v1, gap = spiked(20000, 100, R, 5, 0)
+        A, v1, gap = make_spiked_rows(20000, 100, spike=R, n_heavy=5, random_state=0)
 
         def err(model, X=A):
             return 1 - abs(model.fit(X).components_[0] @ v1)

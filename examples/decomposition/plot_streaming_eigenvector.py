@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.decomposition import IncrementalPCA
 
+from skop.datasets import make_spiked_rows
 from skop.decomposition import StreamingTopEigenvector
 
 QUICK = os.environ.get("SKOP_EXAMPLE_QUICK", "0") == "1"
@@ -26,16 +27,7 @@ n, d = (4000, 30) if QUICK else (20000, 100)
 
 
 def spiked(R, seed=0):
-    rng = np.random.default_rng(seed)
-    v1 = rng.standard_normal(d)
-    v1 /= np.linalg.norm(v1)
-    G = rng.standard_normal((n, d))
-    A = G + (np.sqrt(R) - 1) * np.outer(G @ v1, v1)
-    U = rng.standard_normal((5, d))
-    U /= np.linalg.norm(U, axis=1, keepdims=True)
-    A[rng.choice(n, 5, replace=False)] = U * np.sqrt(4 * (A ** 2).sum() / (d * np.log(d)))
-    w, V = np.linalg.eigh(A.T @ A)
-    return A, V[:, -1], w[-1] / w[-2]
+    return make_spiked_rows(n, d, spike=R, n_heavy=5, random_state=seed)
 
 
 methods = {

@@ -16,17 +16,13 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
+from skop.datasets import make_heavy_row_regression
 from skop.linear_model import LpRegressor
 from skop.linear_model._lp_regression import lp_cost, solve_l1
 
 QUICK = os.environ.get("SKOP_EXAMPLE_QUICK", "0") == "1"
 n, repeats = (4000, 5) if QUICK else (20000, 30)
-rng = np.random.default_rng(0)
-X = rng.normal(size=(n, 9))
-y = X @ rng.normal(size=9) + rng.laplace(size=n)
-heavy = rng.choice(n, 8, replace=False)
-X[heavy] *= 1000
-y[heavy] = X[heavy] @ rng.normal(size=9)
+X, y, heavy = make_heavy_row_regression(n, 9, n_heavy=8, heavy_scale=1000, random_state=0)
 
 A = np.column_stack([X, np.ones(n)])
 opt = lp_cost(A, y, solve_l1(A, y), 1)

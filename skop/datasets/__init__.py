@@ -22,6 +22,7 @@ from skop.datasets._manifolds import (
     make_torus,
     manifold_eigenfunctions,
 )
+from skop.datasets._matrices import make_heavy_row_regression, make_spiked_rows
 from skop.datasets._navier_stokes import make_navier_stokes
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "make_duffing",
     "make_easy_gaussian_mixture",
     "make_gaussian_random_field",
+    "make_heavy_row_regression",
     "make_helmholtz",
     "make_linear_map",
     "make_logistic_map",
@@ -41,6 +43,7 @@ __all__ = [
     "make_navier_stokes",
     "make_pendulum",
     "make_sphere",
+    "make_spiked_rows",
     "make_standard_map",
     "make_swiss_roll_manifold",
     "make_torus",

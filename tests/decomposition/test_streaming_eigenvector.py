@@ -3,21 +3,12 @@
 import numpy as np
 import pytest
 
+from skop.datasets import make_spiked_rows
 from skop.decomposition import StreamingTopEigenvector
 
 
 def _spiked(n=8000, d=40, R=15.0, n_heavy=4, seed=0):
-    rng = np.random.default_rng(seed)
-    v1 = rng.standard_normal(d)
-    v1 /= np.linalg.norm(v1)
-    G = rng.standard_normal((n, d))
-    A = G + (np.sqrt(R) - 1) * np.outer(G @ v1, v1)
-    if n_heavy:
-        U = rng.standard_normal((n_heavy, d))
-        U /= np.linalg.norm(U, axis=1, keepdims=True)
-        A[rng.choice(n, n_heavy, replace=False)] = U * np.sqrt(4 * (A ** 2).sum() / (d * np.log(d)))
-    w, V = np.linalg.eigh(A.T @ A)
-    return A, V[:, -1], w[-1] / w[-2]
+    return make_spiked_rows(n, d, spike=R, n_heavy=n_heavy, random_state=seed)
 
 
 def _error(model, X, v1):

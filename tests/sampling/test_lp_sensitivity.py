@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from skop.datasets import make_heavy_row_regression
 from skop.linear_model import LpRegressor
 from skop.linear_model._lp_regression import lp_cost, solve_l1, solve_lp_irls
 from skop.sampling import lewis_weights, leverage_scores, lp_sensitivities, sample_rows
@@ -38,18 +39,8 @@ def test_exact_l1_sensitivities_bound_every_direction():
         lp_sensitivities(A, p=2)
 
 
-def _heavy_problem(n=4000, d=6, n_heavy=6, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, d - 1))
-    y = X @ rng.normal(size=d - 1) + rng.laplace(size=n)
-    idx = rng.choice(n, n_heavy, replace=False)
-    X[idx] *= 1000
-    y[idx] = X[idx] @ rng.normal(size=d - 1)
-    return X, y
-
-
 def test_sampled_l1_regression_is_near_optimal_with_good_scores_and_not_uniform():
-    X, y = _heavy_problem()
+    X, y, _ = make_heavy_row_regression(4000, 5, n_heavy=6, random_state=0)
     A = np.column_stack([X, np.ones(len(X))])
     opt = lp_cost(A, y, solve_l1(A, y), 1)
     ratio = {}
