@@ -102,28 +102,32 @@ class StreamingTopEigenvector(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------ fitting
     def fit(self, X, y=None):
         """Stream the rows of ``X`` once (in a random order when ``shuffle``)."""
-        self._reset()
+        rng = self._reset()
         X = validate_data(self, X, dtype=np.float64)
         if self.shuffle:
-            X = X[self._rng.permutation(len(X))]
+            X = X[rng.permutation(len(X))]
+        self._start(X.shape[1], rng)
         return self._consume(X)
 
     def partial_fit(self, X, y=None):
         """Stream the next rows ``X`` (a batch of any size)."""
         first = not hasattr(self, "_z")
-        if first:
-            self._reset()
+        rng = self._reset() if first else None
         X = validate_data(self, X, dtype=np.float64, reset=first)
+        if first:
+            self._start(X.shape[1], rng)
         return self._consume(X)
 
     def _reset(self):
         self._validate_params()
         for name in ("_z", "components_"):
             self.__dict__.pop(name, None)
-        self._rng = check_random_state(self.random_state)
+        # The generator is local to the start of a stream (not state: the
+        # fitted model holds only arrays, so skop.io can save it).
+        return check_random_state(self.random_state)
 
-    def _start(self, d):
-        z = self._rng.standard_normal(d)
+    def _start(self, d, rng):
+        z = rng.standard_normal(d)
         self._z = z / np.linalg.norm(z)
         self._y = np.zeros(d)
         self._in_block = 0
@@ -137,8 +141,6 @@ class StreamingTopEigenvector(TransformerMixin, BaseEstimator):
         self.heavy_rows_ = np.empty((0, d))
 
     def _consume(self, X):
-        if not hasattr(self, "_z"):
-            self._start(X.shape[1])
         if self.method == "oja":
             self._oja(X)
         else:

@@ -84,7 +84,7 @@ class BandlimitedRandomFeatures(_RandomWeights, TransformerMixin, BaseEstimator)
 
     Attributes
     ----------
-    weights_ : ndarray of shape (n_features_in_, n_hidden)
+    weights_ : ndarray of shape (n_features, n_hidden)
     biases_ : ndarray of shape (n_hidden,)
     device_ : torch.device
     n_features_in_ : int
