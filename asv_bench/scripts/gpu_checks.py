@@ -9,7 +9,15 @@ to take a few minutes on one GPU, including CUDA start-up):
   (within 1.5x) and report their fit times;
 * DeepONet / MgNO: a CUDA fit matches the CPU fit's error (within 1.5x);
 * pickling: a CUDA-trained estimator unpickled with CUDA hidden predicts on the CPU
-  (the ``__setstate__`` path simulated in the CPU suite).
+  (the ``__setstate__`` path simulated in the CPU suite);
+* skop.io: a CUDA-trained estimator saved with :func:`skop.io.save` loads in a
+  process with CUDA hidden and predicts what it predicted on the GPU;
+* the other torch estimators (U-Net operator, LSM, learned proximal network
+  with early stopping, learned spectral basis, random-weight network, pooled
+  naive Bayes, Lion-K): a CUDA fit matches the CPU fit;
+* ``compile=True`` (inductor) on CUDA fits to the float32 error;
+* overhead: FNORegressor against a hand-written torch loop, both on the GPU;
+* speed: seconds per epoch on one CPU thread against the GPU (float32, bf16).
 
     python asv_bench/scripts/gpu_checks.py [--device cuda]
 
@@ -18,7 +26,9 @@ smoke test of the script itself).
 """
 
 import argparse
+import copy
 import pickle
+import tempfile
 import subprocess
 import sys
 import time
@@ -26,9 +36,17 @@ import time
 import numpy as np
 import torch
 
-from skop.datasets import make_acoustic_source, make_antiderivative, make_burgers, make_darcy
+import skop.io
+from skop.datasets import (make_acoustic_source, make_antiderivative, make_burgers, make_circle,
+                           make_darcy, manifold_eigenfunctions)
+from skop.inverse import LearnedProximalNetwork
+from skop.manifold import LearnedSpectralBasis
 from skop.metrics import relative_l2_error
-from skop.neural_operator import DeepONetRegressor, FNORegressor, MgNORegressor
+from skop.naive_bayes import PooledGaussianNB
+from skop.neural_network import RandomWeightNetRegressor
+from skop.neural_operator import (DeepONetRegressor, FNORegressor, LSMRegressor, MgNORegressor,
+                                  UNetOperatorRegressor)
+from skop.nn import RelativeL2Loss
 
 FAILURES = []
 
@@ -103,6 +121,135 @@ def unpickle_without_cuda(est):
           text or out.stderr.decode()[-300:])
 
 
+def _cpu_vs_device(name, make, fit, error, device, factor=1.5, slack=1e-3):
+    results = {}
+    for dev in ("cpu", device):
+        est = make(dev)
+        t = timed_fit(est, *fit)
+        results[dev] = (float(error(est)), round(t, 2))
+    check(name, results[device][0] <= factor * results["cpu"][0] + slack,
+          f"error / fit s: cpu {results['cpu']}, {device} {results[device]}")
+    return est
+
+
+def other_estimators(device):
+    a, u = make_darcy(100, 17, random_state=0)
+    grid = dict(n_spatial_dims=2, grid="nodes", random_state=0)
+    _cpu_vs_device("UNetOperator", lambda d: UNetOperatorRegressor(
+        width=8, depth=2, kernel_size=5, lr=3e-3, max_epochs=20, device=d, **grid),
+        (a[:80], u[:80]), lambda e: relative_l2_error(u[80:], e.predict(a[80:])), device)
+    _cpu_vs_device("LSM", lambda d: LSMRegressor(
+        width=8, n_heads=2, lr=3e-3, max_epochs=15, device=d, **grid),
+        (a[:80], u[:80]), lambda e: relative_l2_error(u[80:], e.predict(a[80:])), device)
+    # Early stopping draws the validation noise on the training device.
+    rng = np.random.default_rng(0)
+    clean = rng.normal(size=(600, 4)) @ rng.normal(size=(4, 16)) / 2
+    noisy = clean + 0.3 * rng.normal(size=clean.shape)
+    _cpu_vs_device("LPN (early stopping)", lambda d: LearnedProximalNetwork(
+        sigma=0.3, hidden=32, max_epochs=30, lr=3e-3, early_stopping=True, device=d,
+        random_state=0), (clean,),
+        lambda e: np.mean((e.transform(noisy) - clean) ** 2), device, slack=1e-2)
+    X, theta = make_circle(200, random_state=0)
+    phi, _ = manifold_eigenfunctions("circle", theta, 5)
+
+    def subspace_gap(e):
+        qa, qb = np.linalg.qr(phi)[0], np.linalg.qr(e.basis_)[0]
+        return 1 - np.linalg.svd(qa.T @ qb, compute_uv=False).min()
+    _cpu_vs_device("LearnedSpectralBasis", lambda d: LearnedSpectralBasis(
+        n_components=5, max_epochs=200, device=d, random_state=0), (X,), subspace_gap,
+        device, slack=5e-3)
+    x = np.linspace(-1, 1, 400)[:, None]
+    f = np.sin(6 * x[:, 0])
+    _cpu_vs_device("RandomWeightNet", lambda d: RandomWeightNetRegressor(
+        300, bandwidth=10.0, alpha=1e-10, device=d, random_state=0), (x, f),
+        lambda e: np.sqrt(np.mean((e.predict(x) - f) ** 2)), device, slack=1e-5)
+    Xc = rng.normal(size=(2000, 6)) + np.repeat(np.eye(6)[:2], 1000, axis=0) * 2
+    yc = np.repeat([0, 1], 1000)
+    _cpu_vs_device("PooledGaussianNB", lambda d: PooledGaussianNB(device=d), (Xc, yc),
+                   lambda e: 1 - e.score(Xc, yc), device, factor=1.0, slack=1e-3)
+    Xb, yb = make_burgers(300, 128, random_state=0)
+    _cpu_vs_device("FNO with Lion-K", lambda d: FNORegressor(
+        optimizer="lion", lr=3e-4, max_epochs=15, device=d, random_state=0),
+        (Xb[:250], yb[:250]), lambda e: relative_l2_error(yb[250:], e.predict(Xb[250:])), device)
+
+
+def compile_on_device(device):
+    X, y = make_burgers(300, 128, random_state=0)
+    errors = {}
+    for compiled in (False, True):
+        est = FNORegressor(max_epochs=10, compile=compiled, device=device, random_state=0)
+        t = timed_fit(est, X[:250], y[:250])
+        errors[compiled] = (relative_l2_error(y[250:], est.predict(X[250:])), round(t, 1))
+    check("FNO compile=True", errors[True][0] < 1.5 * errors[False][0],
+          f"rel-L2 / fit s: eager {errors[False]}, compiled {errors[True]}")
+
+
+def skop_io_without_cuda(est):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = f"{tmp}/fno"
+        skop.io.save(est, path)
+        X = np.random.default_rng(1).normal(size=(3, 128))
+        np.save(f"{tmp}/X.npy", X)
+        expected = est.predict(X)
+        code = ("import os, sys, numpy as np; os.environ['CUDA_VISIBLE_DEVICES'] = ''; "
+                "import skop.io; est = skop.io.load(sys.argv[1]); "
+                "np.save(sys.argv[2], est.predict(np.load(sys.argv[3]))); print(est.device_)")
+        out = subprocess.run([sys.executable, "-c", code, path, f"{tmp}/P.npy", f"{tmp}/X.npy"],
+                             capture_output=True, text=True)
+        if out.returncode:
+            return check("skop.io load on a CPU-only process", False, out.stderr[-400:])
+        diff = float(np.abs(np.load(f"{tmp}/P.npy") - expected).max())
+        check("skop.io load on a CPU-only process", diff < 1e-4,
+              f"device {out.stdout.strip()}, max |cpu - gpu prediction| = {diff:.1e}")
+
+
+def overhead_on_device(device, epochs=5):
+    X, y = make_burgers(1000, 256, random_state=0)
+    FNORegressor(max_epochs=1, device=device, random_state=0).fit(X[:40], y[:40])  # warm-up
+    rows = []
+    for rep in range(3):
+        est = FNORegressor(max_epochs=epochs, device=device, random_state=rep)
+        t_est = timed_fit(est, X, y)
+        ref = FNORegressor(max_epochs=1, device=device, random_state=rep).fit(X[:20], y[:20])
+        module = copy.deepcopy(ref.module_)
+        Xt = torch.as_tensor(X[:, None], dtype=torch.float32, device=device)
+        yt = torch.as_tensor(y[:, None], dtype=torch.float32, device=device)
+        t0 = time.perf_counter()
+        _hand_loop(module, Xt, yt, epochs, ref.net_.batch_size, ref.net_.lr, est.weight_decay)
+        torch.cuda.synchronize() if torch.cuda.is_available() else None
+        rows.append(t_est / (time.perf_counter() - t0))
+    print(f"overhead: estimator / hand loop on {device}, Burgers 1000 x 256, {epochs} epochs: "
+          f"{', '.join(f'{r:.2f}' for r in rows)} (median {np.median(rows):.2f})", flush=True)
+
+
+def _hand_loop(module, X, y, epochs, batch_size, lr, weight_decay):
+    opt = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=weight_decay)
+    loss_fn = RelativeL2Loss()
+    module.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(X), device=X.device)
+        for start in range(0, len(X), batch_size):
+            idx = order[start:start + batch_size]
+            opt.zero_grad()
+            loss_fn(module(X[idx]), y[idx]).backward()
+            opt.step()
+
+
+def speed(device):
+    # Seconds per epoch (the mean over the epochs after the first).
+    a, u = make_darcy(500, 64, random_state=0)
+    kw = dict(width=32, n_modes=12, n_spatial_dims=2, grid="nodes", random_state=0)
+    per_epoch = {}
+    for label, dev, precision, epochs in (("cpu, 1 thread", "cpu", "float32", 2),
+                                          (f"{device} float32", device, "float32", 5),
+                                          (f"{device} bf16-mixed", device, "bf16-mixed", 5)):
+        est = FNORegressor(device=dev, precision=precision, max_epochs=epochs, **kw).fit(a, u)
+        per_epoch[label] = np.mean([row["dur"] for row in est.history_[1:]])
+    base = per_epoch["cpu, 1 thread"]
+    print("speed: FNO 2-D Darcy 500 x 64 x 64, width 32, s / epoch: " + ", ".join(
+        f"{k} {v:.3f} ({base / v:.0f}x)" for k, v in per_epoch.items()), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="cuda")
@@ -114,6 +261,11 @@ def main():
     est = fno(args.device)
     deeponet_and_mgno(args.device)
     unpickle_without_cuda(est)
+    skop_io_without_cuda(est)
+    other_estimators(args.device)
+    compile_on_device(args.device)
+    overhead_on_device(args.device)
+    speed(args.device)
     sys.exit(len(FAILURES))
 
 
