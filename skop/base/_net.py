@@ -6,6 +6,9 @@ loss is scaled before ``backward`` and unscaled at the optimizer step), and
 ``get_loss`` accepts batches without targets.
 """
 
+import io
+import pickle
+
 import torch
 from skorch import NeuralNet
 
@@ -15,6 +18,13 @@ from skop.base._distributed import broadcast_module, combine_loss, combine_step,
 PRECISIONS = ("float32", "bf16-mixed", "fp16-mixed")
 
 _AUTOCAST_DTYPES = {"float32": None, "bf16-mixed": torch.bfloat16, "fp16-mixed": torch.float16}
+
+# Rebuilt by every fit and warm-started continuation, and bound to the training
+# device (validation data, CUDA generators, which no map_location can move):
+# not pickled.
+_FIT_ONLY = ("train_split", "iterator_train__transform", "iterator_train__generator")
+# What skorch's __setstate__ reads before it loads the rest.
+_LOAD_KEYS = ("device", "torch_load_kwargs")
 
 
 def _to_float32(t):
@@ -102,10 +112,17 @@ class _SkopNet(NeuralNet):
         return None
 
     def __getstate__(self):
-        # The scaler's state is per-run and not meant to be pickled mid-training.
-        state = super().__getstate__()
-        state.pop("grad_scaler_", None)
-        return state
+        # skorch routes only module_ / criterion_ / optimizer_ through its
+        # map_location loader; the module instance given as ``module`` (the
+        # same object), callbacks' weight snapshots (EarlyStopping) and
+        # everything else would be plain-pickled with their CUDA storages and
+        # fail to load on a CPU-only machine. Route the whole state through it.
+        state = {k: v for k, v in self.__dict__.items() if k != "grad_scaler_"}
+        state.update({k: None for k in _FIT_ONLY if k in state})
+        buffer = io.BytesIO()
+        pickle.dump({k: v for k, v in state.items() if k not in _LOAD_KEYS}, buffer)
+        return {**{k: state[k] for k in _LOAD_KEYS if k in state},
+                "__cuda_dependent_attributes__": buffer.getvalue()}
 
     def _set_training(self, training=True):
         # skorch switches every module's mode at every step; Module.train walks

@@ -407,3 +407,14 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return apply_feature_map(self.basis_, X, what="basis") @ self.coef_
 
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # In pool mode the fit uses only the n_samples ~ 2m labels it selects,
+        # by design. On scikit-learn's noisy check data (200 rows, one
+        # informative feature) that gives R^2 0.44-0.78 over 50 seeds (median
+        # 0.65; least squares on all 200 rows 0.81), below its 0.5 bar for 6% of
+        # the seeds: the check passed on the CPU's seed-0 draw and failed on a
+        # GPU's. Accuracy is tested against the theory in tests/linear_model.
+        tags.regressor_tags.poor_score = True
+        return tags

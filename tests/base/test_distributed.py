@@ -19,7 +19,9 @@ def _command(out):
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--nnodes", "1",
                 "--nproc_per_node", "2", "--master_addr", "127.0.0.1", "--master_port", "29517",
                 str(Path(ddp_worker.__file__)), str(out)]
-    if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"]).returncode == 0:
+    # (The GPU machine has unshare but no iproute2: there it runs on the host's loopback.)
+    if (shutil.which("unshare") and shutil.which("ip")
+            and subprocess.run(["unshare", "-rn", "true"]).returncode == 0):
         # A private network namespace with only loopback: the rendezvous binds nothing outside.
         script = "ip link set lo up && exec " + " ".join(torchrun)
         return ["unshare", "-rn", "sh", "-c", script]
