@@ -44,9 +44,7 @@ def _reduce_device(tensor):
 def combine_step(parameters, loss, n_local):
     """Gradients and loss of the whole batch from every rank's share: returns the batch loss."""
     params = [p for p in parameters if p.grad is not None]
-    weight = torch.tensor([float(n_local)], dtype=torch.float64)
-    dist.all_reduce(weight)
-    share = n_local / weight.item()
+    share = local_share(n_local, loss.device)
     if params:
         flat = torch.cat([p.grad.reshape(-1) for p in params])
         device = flat.device
@@ -67,9 +65,11 @@ def combine_loss(loss, share):
     return value.to(loss.device, loss.dtype).reshape(())
 
 
-def local_share(n_local):
-    """This rank's fraction of a batch (one all-reduce of the sizes)."""
-    total = torch.tensor([float(n_local)], dtype=torch.float64)
+def local_share(n_local, device):
+    """This rank's fraction of a batch (one all-reduce of the sizes; ``device``: the batch's)."""
+    # nccl reduces CUDA tensors only: a CPU count would fail there.
+    total = torch.tensor([float(n_local)], dtype=torch.float64,
+                         device=_reduce_device(torch.empty(0, device=device)))
     dist.all_reduce(total)
     return n_local / total.item()
 

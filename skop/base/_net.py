@@ -90,7 +90,8 @@ class _SkopNet(NeuralNet):
     def validation_step(self, batch, **fit_params):
         out = super().validation_step(batch, **fit_params)
         if world() is not None:
-            out["loss"] = combine_loss(out["loss"], local_share(n_samples(batch[0])))
+            out["loss"] = combine_loss(out["loss"],
+                                       local_share(n_samples(batch[0]), out["loss"].device))
         return out
 
     def initialize(self):

@@ -47,3 +47,29 @@ def test_two_ranks_match_each_other_and_a_single_process_fit(tmp_path):
                                    rtol=1e-4, atol=1e-5, msg=key)
     diff = max((ranks[0][k].double() - single[k].double()).abs().max().item() for k in single)
     print(f"max |rank0 - single process| = {diff:.3g}")   # measured: 6e-8
+
+
+def test_nccl_reductions_use_the_batch_device(monkeypatch):
+    # nccl all-reduces CUDA tensors only. No GPU here: the "meta" device stands
+    # in for CUDA, and the reduction records where each tensor lives.
+    from skop.base import _distributed
+
+    seen = []
+
+    def all_reduce(tensor):
+        seen.append(tensor.device.type)
+        raise StopIteration   # a meta tensor has no value to go on with
+
+    monkeypatch.setattr(_distributed.dist, "get_backend", lambda: "nccl")
+    monkeypatch.setattr(_distributed.dist, "all_reduce", all_reduce)
+    loss = torch.zeros((), device="meta")
+    for call in (lambda: _distributed.local_share(3, loss.device),
+                 lambda: _distributed.combine_step([], loss, 3),
+                 lambda: _distributed.combine_loss(loss, 0.5)):
+        with pytest.raises(StopIteration):
+            call()
+    assert seen == ["meta", "meta", "meta"]
+    monkeypatch.setattr(_distributed.dist, "get_backend", lambda: "gloo")
+    with pytest.raises(StopIteration):
+        _distributed.local_share(3, loss.device)
+    assert seen[-1] == "cpu"   # gloo reduces on the CPU
