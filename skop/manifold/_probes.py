@@ -72,6 +72,15 @@ class ProbeSampler:
         self.n_probes = n_probes
         self.n_steps = n_steps
         self.generator = generator
+        self._placed = {}
+
+    def _smoother(self, cloud, like):
+        # One copy per (device, dtype), not a host-to-device copy at every step.
+        key = (like.device, like.dtype)
+        if key not in self._placed:
+            self._placed[key] = [S.to(device=like.device, dtype=like.dtype)
+                                 for S in self.smoothers]
+        return self._placed[key][cloud]
 
     def __call__(self, X, y=None):
         points, mask = X["points"], X["mask"]
@@ -80,7 +89,7 @@ class ProbeSampler:
         probes = torch.zeros((*points.shape[:2], self.n_probes), dtype=points.dtype,
                              device=points.device)
         for row, cloud in enumerate(X["cloud"].tolist()):
-            S = self.smoothers[cloud].to(device=points.device, dtype=points.dtype)
+            S = self._smoother(cloud, points)
             U = 2 * torch.rand((S.shape[0], self.n_probes), generator=self.generator,
                                device=points.device, dtype=points.dtype) - 1
             for _ in range(self.n_steps):
