@@ -6,6 +6,7 @@ loss is scaled before ``backward`` and unscaled at the optimizer step), and
 ``get_loss`` accepts batches without targets.
 """
 
+import copy
 import io
 import pickle
 
@@ -101,6 +102,10 @@ class _SkopNet(NeuralNet):
         return self
 
     def _step_optimizer(self, step_fn):
+        # Counted because fused optimizers (Adam / AdamW with fused=True) update
+        # the weights without bumping their tensors' version counters, which is
+        # what the estimators' cached inference copy is otherwise keyed on.
+        self.n_optimizer_steps = getattr(self, "n_optimizer_steps", 0) + 1
         scaler = self._grad_scaler()
         if scaler is None:
             return super()._step_optimizer(step_fn)
@@ -112,8 +117,17 @@ class _SkopNet(NeuralNet):
         scaler.update()
         return None
 
+    def __deepcopy__(self, memo):
+        # A copy in this process (warm starts, the fit transaction's backup):
+        # everything copied as it is, on its device, fit-only state included,
+        # and nothing pickled (a user's callback may be a local class).
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
     def __getstate__(self):
-        # skorch routes only module_ / criterion_ / optimizer_ through its
+        # Pickling (another process or machine). skorch routes only module_ / criterion_ / optimizer_ through its
         # map_location loader; the module instance given as ``module`` (the
         # same object), callbacks' weight snapshots (EarlyStopping) and
         # everything else would be plain-pickled with their CUDA storages and

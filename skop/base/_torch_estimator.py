@@ -552,15 +552,17 @@ class BaseTorchEstimator(BaseEstimator, metaclass=ABCMeta):
         """The fitted module in the inference dtype, cast once and cached.
 
         The cache is keyed on the fitted module (weakly, outside the
-        estimator's ``__dict__``: predicting changes no attribute) and on the
-        version counters of its tensors, so a module changed in place is
-        cast again.
+        estimator's ``__dict__``: predicting changes no attribute), on the
+        net's optimizer-step count (a fused optimizer step leaves the version
+        counters alone) and on the version counters of its tensors (a module
+        changed in place by hand), so a module trained further is cast again.
         """
         dtype = self._inference_dtype()
         module = self.module_
         if dtype == torch.float32:
             return module
-        stamp = (dtype, tuple(t._version for t in module.state_dict(keep_vars=True).values()))
+        stamp = (dtype, getattr(self.net_, "n_optimizer_steps", 0),
+                 tuple(t._version for t in module.state_dict(keep_vars=True).values()))
         cached = _INFERENCE_COPIES.get(module)
         if cached is None or cached[0] != stamp:
             # A private copy: the fitted module keeps training in float32.

@@ -9,6 +9,7 @@
 * a model pickled on a (simulated) GPU predicts on a CPU-only machine.
 """
 
+import copy
 import pickle
 import threading
 
@@ -254,3 +255,34 @@ def test_model_pickled_on_gpu_predicts_on_cpu_only_machine(monkeypatch):
         restored = pickle.loads(payload)
     assert restored.device_.type == "cpu"
     np.testing.assert_array_equal(restored.predict(X), expected)
+
+
+@pytest.mark.parametrize("optimizer", ["adamw", "sgd"])
+def test_prediction_during_training_does_not_go_stale(optimizer):
+    # A callback predicting through the estimator (an error-vs-time curve)
+    # caches the float64 inference copy of the module being trained. A fused
+    # AdamW step does not bump the weights' version counters, so that copy was
+    # served again after training went on (found as a flat DeepONet curve).
+    from skorch.callbacks import Callback
+
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(40, 4), rng.randn(40)
+    seen = []
+
+    class Probe(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            state = est.__dict__.copy()
+            est.net_, est.device_ = net, torch.device("cpu")
+            seen.append(est.predict(X))
+            est.__dict__.clear()
+            est.__dict__.update(state)
+
+    est = _tiny(max_epochs=3, optimizer=optimizer, random_state=0, callbacks=[("probe", Probe())])
+    est.fit(X, y)
+    assert not np.array_equal(seen[0], seen[1])
+    # After the fit: the final weights, as a copy without any cache sees them.
+    np.testing.assert_array_equal(est.predict(X), copy.deepcopy(est).predict(X))
+    np.testing.assert_array_equal(seen[-1], est.predict(X))
+    # A warm start copies the net in-process: a local callback class is fine there.
+    est.set_params(warm_start=True, max_epochs=1).fit(X, y)
+    assert len(seen) == 4
