@@ -5,7 +5,9 @@ standardised data, with the same optimizer, cosine schedule, loss, batch size
 and number of epochs; only the loop differs (skorch via skop's base vs. a
 plain ``for`` loop). Prints a markdown table.
 
-    python asv_bench/scripts/fno_overhead.py [--epochs 5] [--repeats 3]
+    python asv_bench/scripts/fno_overhead.py [--epochs 5] [--repeats 3] [--device cpu]
+
+``gpu_checks.py`` runs the same comparison on a GPU through these functions.
 """
 
 import argparse
@@ -28,7 +30,7 @@ def hand_loop(module, X, y, epochs, batch_size, lr, weight_decay, seed):
     loss_fn = RelativeL2Loss()
     module.train()
     for _ in range(epochs):
-        order = torch.randperm(len(X))
+        order = torch.randperm(len(X), device=X.device)
         for start in range(0, len(X), batch_size):
             idx = order[start:start + batch_size]
             opt.zero_grad()
@@ -44,17 +46,18 @@ def main():
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--n-train", type=int, default=1000)
+    parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(1)
 
     X, y = make_burgers(args.n_train, 256, random_state=0)
-    est = FNORegressor(max_epochs=args.epochs, random_state=0)
+    est = FNORegressor(max_epochs=args.epochs, device=args.device, random_state=0)
     est.fit(X[:40], y[:40])  # warm-up: first-call costs of torch
     rows = []
     for rep in range(args.repeats):
         # Alternate which side runs first, so drifts in machine load cancel.
-        sides = [lambda: fit_estimator(X, y, args.epochs, rep),
-                 lambda: fit_hand(X, y, args.epochs, rep)]
+        sides = [lambda: fit_estimator(X, y, args.epochs, rep, args.device),
+                 lambda: fit_hand(X, y, args.epochs, rep, args.device)]
         if rep % 2:
             t_hand, t_est = sides[1](), sides[0]()
         else:
@@ -71,22 +74,29 @@ def main():
     print(f"| {args.n_train} | {args.epochs} | {t_est:.2f} | {t_hand:.2f} | {ratio:.3f} |")
 
 
-def fit_estimator(X, y, epochs, seed):
+def _synchronize(device):
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize()
+
+
+def fit_estimator(X, y, epochs, seed, device="cpu"):
     t0 = time.perf_counter()
-    FNORegressor(max_epochs=epochs, random_state=seed).fit(X, y)
+    FNORegressor(max_epochs=epochs, device=device, random_state=seed).fit(X, y)
+    _synchronize(device)
     return time.perf_counter() - t0
 
 
-def fit_hand(X, y, epochs, seed):
+def fit_hand(X, y, epochs, seed, device="cpu"):
     # The estimator's architecture and normalisation, with the weights of a
     # 1-epoch fit on 20 samples (initial weights of this scale, same layout).
-    est = FNORegressor(max_epochs=epochs, random_state=seed)
-    ref = FNORegressor(max_epochs=1, random_state=seed).fit(X[:20], y[:20])
+    est = FNORegressor(max_epochs=epochs, device=device, random_state=seed)
+    ref = FNORegressor(max_epochs=1, device=device, random_state=seed).fit(X[:20], y[:20])
     module = copy.deepcopy(ref.module_)
-    Xt = torch.as_tensor(X[:, None], dtype=torch.float32)
-    yt = torch.as_tensor(y[:, None], dtype=torch.float32)
+    Xt = torch.as_tensor(X[:, None], dtype=torch.float32, device=device)
+    yt = torch.as_tensor(y[:, None], dtype=torch.float32, device=device)
     t0 = time.perf_counter()
     hand_loop(module, Xt, yt, epochs, ref.net_.batch_size, ref.net_.lr, est.weight_decay, seed)
+    _synchronize(device)
     return time.perf_counter() - t0
 
 

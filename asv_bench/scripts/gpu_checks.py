@@ -26,11 +26,10 @@ smoke test of the script itself).
 """
 
 import argparse
-import copy
 import pickle
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -46,7 +45,8 @@ from skop.naive_bayes import PooledGaussianNB
 from skop.neural_network import RandomWeightNetRegressor
 from skop.neural_operator import (DeepONetRegressor, FNORegressor, LSMRegressor, MgNORegressor,
                                   UNetOperatorRegressor)
-from skop.nn import RelativeL2Loss
+
+from fno_overhead import fit_estimator, fit_hand  # beside this script
 
 FAILURES = []
 
@@ -203,35 +203,13 @@ def skop_io_without_cuda(est):
 
 
 def overhead_on_device(device, epochs=5):
+    # fno_overhead.py's comparison (same module, data, optimizer, schedule) on the device.
     X, y = make_burgers(1000, 256, random_state=0)
     FNORegressor(max_epochs=1, device=device, random_state=0).fit(X[:40], y[:40])  # warm-up
-    rows = []
-    for rep in range(3):
-        est = FNORegressor(max_epochs=epochs, device=device, random_state=rep)
-        t_est = timed_fit(est, X, y)
-        ref = FNORegressor(max_epochs=1, device=device, random_state=rep).fit(X[:20], y[:20])
-        module = copy.deepcopy(ref.module_)
-        Xt = torch.as_tensor(X[:, None], dtype=torch.float32, device=device)
-        yt = torch.as_tensor(y[:, None], dtype=torch.float32, device=device)
-        t0 = time.perf_counter()
-        _hand_loop(module, Xt, yt, epochs, ref.net_.batch_size, ref.net_.lr, est.weight_decay)
-        torch.cuda.synchronize() if torch.cuda.is_available() else None
-        rows.append(t_est / (time.perf_counter() - t0))
+    rows = [fit_estimator(X, y, epochs, rep, device) / fit_hand(X, y, epochs, rep, device)
+            for rep in range(3)]
     print(f"overhead: estimator / hand loop on {device}, Burgers 1000 x 256, {epochs} epochs: "
           f"{', '.join(f'{r:.2f}' for r in rows)} (median {np.median(rows):.2f})", flush=True)
-
-
-def _hand_loop(module, X, y, epochs, batch_size, lr, weight_decay):
-    opt = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=weight_decay)
-    loss_fn = RelativeL2Loss()
-    module.train()
-    for _ in range(epochs):
-        order = torch.randperm(len(X), device=X.device)
-        for start in range(0, len(X), batch_size):
-            idx = order[start:start + batch_size]
-            opt.zero_grad()
-            loss_fn(module(X[idx]), y[idx]).backward()
-            opt.step()
 
 
 def speed(device):

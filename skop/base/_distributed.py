@@ -36,9 +36,9 @@ def shard(index, n, device):
     return torch.tensor_split(index, size)[rank]
 
 
-def _reduce_device(tensor):
+def _reduce_device(device):
     # gloo reduces CPU tensors, nccl CUDA ones.
-    return "cpu" if dist.get_backend() == "gloo" else tensor.device
+    return "cpu" if dist.get_backend() == "gloo" else device
 
 
 def combine_step(parameters, loss, n_local):
@@ -48,7 +48,7 @@ def combine_step(parameters, loss, n_local):
     if params:
         flat = torch.cat([p.grad.reshape(-1) for p in params])
         device = flat.device
-        flat = (flat * share).to(_reduce_device(flat))
+        flat = (flat * share).to(_reduce_device(flat.device))
         dist.all_reduce(flat)
         flat = flat.to(device)
         offset = 0
@@ -60,7 +60,7 @@ def combine_step(parameters, loss, n_local):
 
 def combine_loss(loss, share):
     """The share-weighted sum of every rank's loss (a detached scalar)."""
-    value = (loss.detach().double() * share).reshape(1).to(_reduce_device(loss))
+    value = (loss.detach().double() * share).reshape(1).to(_reduce_device(loss.device))
     dist.all_reduce(value)
     return value.to(loss.device, loss.dtype).reshape(())
 
@@ -69,7 +69,7 @@ def local_share(n_local, device):
     """This rank's fraction of a batch (one all-reduce of the sizes; ``device``: the batch's)."""
     # nccl reduces CUDA tensors only: a CPU count would fail there.
     total = torch.tensor([float(n_local)], dtype=torch.float64,
-                         device=_reduce_device(torch.empty(0, device=device)))
+                         device=_reduce_device(device))
     dist.all_reduce(total)
     return n_local / total.item()
 
@@ -78,7 +78,7 @@ def broadcast_module(module):
     """Copy rank 0's parameters and buffers to every rank."""
     for tensor in module.state_dict().values():
         if tensor.is_floating_point() or tensor.dtype in (torch.int64, torch.bool):
-            buffer = tensor.detach().to(_reduce_device(tensor))
+            buffer = tensor.detach().to(_reduce_device(tensor.device))
             dist.broadcast(buffer, 0)
             with torch.no_grad():
                 tensor.copy_(buffer.to(tensor.device))

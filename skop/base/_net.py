@@ -127,11 +127,12 @@ class _SkopNet(NeuralNet):
         return new
 
     def __getstate__(self):
-        # Pickling (another process or machine). skorch routes only module_ / criterion_ / optimizer_ through its
-        # map_location loader; the module instance given as ``module`` (the
-        # same object), callbacks' weight snapshots (EarlyStopping) and
-        # everything else would be plain-pickled with their CUDA storages and
-        # fail to load on a CPU-only machine. Route the whole state through it.
+        # Pickling (another process or machine). skorch routes only module_ /
+        # criterion_ / optimizer_ through its map_location loader; the module
+        # instance given as ``module`` (the same object), callbacks' weight
+        # snapshots (EarlyStopping) and everything else would be plain-pickled
+        # with their CUDA storages and fail to load on a CPU-only machine.
+        # Route the whole state through it.
         state = {k: v for k, v in self.__dict__.items() if k != "grad_scaler_"}
         state.update({k: None for k in _FIT_ONLY if k in state})
         buffer = io.BytesIO()

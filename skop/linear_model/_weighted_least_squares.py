@@ -407,7 +407,6 @@ class WeightedLeastSquaresRegressor(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return apply_feature_map(self.basis_, X, what="basis") @ self.coef_
 
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # In pool mode the fit uses only the n_samples ~ 2m labels it selects,

@@ -22,8 +22,7 @@ import torch
 from skop.base import BaseTorchEstimator
 from skop.utils import all_estimators
 
-from tests.io.test_roundtrip import _data
-from tests.test_common import CHECK_PARAMS
+from tests.io.test_roundtrip import _data, _fitted
 
 torch.set_num_threads(1)
 
@@ -43,20 +42,10 @@ class _Spy(pickle.Pickler):
         return NotImplemented
 
 
-def _fit(cls, **extra):
-    est = cls(**CHECK_PARAMS.get(cls.__name__, {}))
-    params = est.get_params()
-    est.set_params(**{k: v for k, v in {"max_epochs": 3, "random_state": 0, **extra}.items()
-                      if k in params})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return est.fit(*_data(est))
-
-
 @pytest.mark.parametrize("name, cls", _TORCH_ESTIMATORS, ids=[n for n, _ in _TORCH_ESTIMATORS])
 @pytest.mark.parametrize("early_stopping", [False, True])
 def test_only_skorchs_loader_sees_device_state(name, cls, early_stopping):
-    est = _fit(cls, early_stopping=early_stopping, n_iter_no_change=1)
+    est, _ = _fitted(cls, early_stopping=early_stopping, n_iter_no_change=1)
     spy = _Spy(io.BytesIO())
     spy.dump(est.net_)
     escaped = [type(obj).__name__ for obj in spy.found]
@@ -65,8 +54,7 @@ def test_only_skorchs_loader_sees_device_state(name, cls, early_stopping):
 
 def test_unpickled_net_predicts_like_the_original_and_can_continue():
     name, cls = "FNORegressor", dict(all_estimators())["FNORegressor"]
-    est = _fit(cls, early_stopping=True, n_iter_no_change=1)
-    X, _ = _data(est)
+    est, X = _fitted(cls, early_stopping=True, n_iter_no_change=1)
     restored = pickle.loads(pickle.dumps(est))
     assert restored.net_.module is restored.net_.module_   # identity survives
     torch.testing.assert_close(torch.as_tensor(restored.predict(X)),

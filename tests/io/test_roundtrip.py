@@ -42,10 +42,11 @@ def _outputs(estimator, X):
     return out
 
 
-def _fitted(cls):
+def _fitted(cls, **extra):
+    """``cls`` fitted briefly on :func:`_data`; ``extra`` parameters apply where it has them."""
     est = cls(**CHECK_PARAMS.get(cls.__name__, {}))
     params = est.get_params()
-    est.set_params(**{k: v for k, v in {"max_epochs": 3, "random_state": 0}.items()
+    est.set_params(**{k: v for k, v in {"max_epochs": 3, "random_state": 0, **extra}.items()
                       if k in params})
     X, y = _data(est)
     with warnings.catch_warnings():
