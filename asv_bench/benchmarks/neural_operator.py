@@ -167,3 +167,30 @@ class FNOOptimizers:
     def track_relative_l2(self, optimizer):
         model = FNORegressor(**self.params).fit(self.X, self.y)
         return float(relative_l2_error(self.y_test, model.predict(self.X_test)))
+
+
+class SpectralTransform:
+    """SpectralConv forward + backward with FFTs against truncated-DFT products (CPU)."""
+
+    params = [["fft", "matmul"], ["darcy16-padded", "darcy64", "burgers256"]]
+    param_names = ["transform", "problem"]
+    # (batch, channels, grid, modes): the 2-D defaults on padded 16-node Darcy,
+    # 64 x 64 Darcy with 12 modes, 1-D Burgers with 16 modes.
+    SHAPES = {"darcy16-padded": (32, 24, (18, 18), (4, 4)),
+              "darcy64": (32, 32, (64, 64), (12, 12)),
+              "burgers256": (10, 32, (256,), (16,))}
+
+    def setup(self, transform, problem):
+        import torch
+
+        from skop.nn import SpectralConv
+        batch, channels, grid, modes = self.SHAPES[problem]
+        if quick():
+            batch = 2
+        gen = torch.Generator().manual_seed(0)
+        self.layer = SpectralConv(channels, channels, modes, transform=transform)
+        self.x = torch.randn(batch, channels, *grid, generator=gen, requires_grad=True)
+        self.layer(self.x).sum().backward()  # build the cached indices / matrices
+
+    def time_forward_backward(self, transform, problem):
+        self.layer(self.x).sum().backward()

@@ -27,6 +27,7 @@ Run (one torch thread, about 10 minutes with the defaults)::
 
     python asv_bench/scripts/fno_vs_neuraloperator.py --neuralop-python /work/nop-env/bin/python
 
+``--seeds 0 1 2`` repeats both fits per seed and adds the means;
 ``--skop-params '{"width": 24, "batch_size": 32, "lr": 1e-2, "loss": "h1"}'``
 overrides FNORegressor's parameters (JSON); ``--no-peer`` runs skop alone and
 ``--no-skop`` the peer alone. ``--data`` caches the data set as ``.npz`` (the
@@ -189,7 +190,8 @@ def main():
                         help="neuraloperator's n_modes (default: 2 * --modes)")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="seeds of the model initialisation and shuffling (both sides)")
     parser.add_argument("--skop-params", default="{}",
                         help="JSON dict of FNORegressor parameters")
     parser.add_argument("--peer-model", default="{}",
@@ -210,31 +212,43 @@ def main():
     data = np.load(data_path)
     u_test, u_fine = data["u_test"], data["u_fine"]
 
-    rows = []
-    if not args.no_skop:
-        pred, pred_fine, t, n_params, params = run_skop(data, args)
-        rows.append(("skop FNORegressor", pred, pred_fine, t, n_params, params))
-    if not args.no_peer:
-        with tempfile.TemporaryDirectory() as tmp:
-            pred, pred_fine, t, n_params, cfg = run_peer(data_path, args, tmp)
-        rows.append(("neuraloperator FNO", pred, pred_fine, t, n_params,
-                     {"n_modes": cfg["modes"], **cfg["model"], "batch_size": cfg["batch_size"],
-                      "lr": cfg["lr"], "loss": cfg["loss"]}))
-
     r, rf = args.resolution, args.fine_resolution
     print(f"\nDarcy {r} x {r} -> zero-shot {rf} x {rf}; {args.n_train} train / {args.n_test} "
           f"test, {args.epochs} epochs, {args.threads} thread(s)\n")
-    print(f"| model | params | rel-L2 @{r} | rel-L2 @{rf} zero-shot | bilinear {r}->{rf} "
+    print(f"| model | seed | params | rel-L2 @{r} | rel-L2 @{rf} zero-shot | bilinear {r}->{rf} "
           f"| fit s |")
-    print("|---|---|---|---|---|---|")
-    for name, pred, pred_fine, t, n_params, _ in rows:
-        up = upsample_nodes(pred, rf)
-        print(f"| {name} | {n_params} | {relative_l2(u_test, pred):.4f} | "
-              f"{relative_l2(u_fine, pred_fine):.4f} | {relative_l2(u_fine, up):.4f} | {t:.0f} |")
-    if len(rows) == 2:
-        print(f"\ntime ratio skop / neuraloperator: {rows[0][3] / rows[1][3]:.2f}")
-    for name, *_, settings in rows:
-        print(f"{name}: {settings}")
+    print("|---|---|---|---|---|---|---|")
+    results, settings = {}, {}
+    for seed in args.seeds:
+        args.seed = seed
+        rows = []
+        if not args.no_skop:
+            pred, pred_fine, t, n_params, params = run_skop(data, args)
+            rows.append(("skop FNORegressor", pred, pred_fine, t, n_params, params))
+        if not args.no_peer:
+            with tempfile.TemporaryDirectory() as tmp:
+                pred, pred_fine, t, n_params, cfg = run_peer(data_path, args, tmp)
+            rows.append(("neuraloperator FNO", pred, pred_fine, t, n_params,
+                         {"n_modes": cfg["modes"], **cfg["model"], "batch_size": cfg["batch_size"],
+                          "lr": cfg["lr"], "loss": cfg["loss"]}))
+        for name, pred, pred_fine, t, n_params, setting in rows:
+            errors = (relative_l2(u_test, pred), relative_l2(u_fine, pred_fine),
+                      relative_l2(u_fine, upsample_nodes(pred, rf)), t)
+            results.setdefault(name, []).append(errors)
+            settings[name] = setting
+            print(f"| {name} | {seed} | {n_params} | {errors[0]:.4f} | {errors[1]:.4f} | "
+                  f"{errors[2]:.4f} | {t:.0f} |", flush=True)
+    if len(args.seeds) > 1:
+        for name, rows in results.items():
+            mean = np.mean(rows, axis=0)
+            print(f"| {name} | mean | | {mean[0]:.4f} | {mean[1]:.4f} | {mean[2]:.4f} | "
+                  f"{mean[3]:.0f} |")
+    if len(results) == 2:
+        (_, a), (_, b) = results.items()
+        ratio = sum(row[3] for row in a) / sum(row[3] for row in b)
+        print(f"\ntime ratio skop / neuraloperator (all seeds): {ratio:.2f}")
+    for name, setting in settings.items():
+        print(f"{name}: {setting}")
 
 
 if __name__ == "__main__":

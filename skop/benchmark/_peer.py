@@ -12,7 +12,7 @@ import time
 import numpy as np
 import torch
 
-from skop.neural_operator._fno import _AUTO, _AUTO_NODE_PADDING
+from skop.neural_operator._fno import _AUTO, _AUTO_NODE_PADDING, auto_projection_channels
 
 
 class NeuralopFNO:
@@ -61,8 +61,12 @@ class NeuralopFNO:
         def resolved(name):
             return auto[name] if params[name] == "auto" else params[name]
 
-        return cls(n_modes=params["n_modes"], width=resolved("width"),
-                   n_layers=params["n_layers"], projection_channels=params["projection_channels"],
+        width = resolved("width")
+        projection = params["projection_channels"]
+        if projection == "auto":
+            projection = auto_projection_channels(d, width)
+        return cls(n_modes=params["n_modes"], width=width,
+                   n_layers=params["n_layers"], projection_channels=projection,
                    domain_padding=resolved("domain_padding"), n_spatial_dims=d,
                    max_epochs=max_epochs, batch_size=resolved("batch_size"), lr=resolved("lr"),
                    weight_decay=params["weight_decay"], random_state=random_state, device=device)

@@ -216,16 +216,27 @@ def test_targets_are_standardised_inside_the_model():
 
 
 @pytest.mark.parametrize("shape, grid, expected", [
-    ((12, 16), "periodic", (32, 10, 1e-3, 0.0)),
-    ((12, 8, 8), "periodic", (24, 12, 1e-2, 0.0)),   # batch 32 capped at 12 samples
-    ((12, 8, 8), "nodes", (24, 12, 1e-2, 0.2)),
+    ((12, 16), "periodic", (32, 10, 1e-3, 0.0, 128, None)),
+    ((12, 8, 8), "periodic", (20, 12, 1e-2, 0.0, 40, 10)),   # batch 32 capped at 12 samples
+    ((12, 8, 8), "nodes", (20, 12, 1e-2, 0.2, 40, 10)),
 ])
 def test_auto_defaults_follow_the_dimension_and_grid(shape, grid, expected):
     rng = np.random.RandomState(0)
     X = rng.randn(*shape)
     est = FNORegressor(n_modes=2, n_layers=1, max_epochs=1, grid=grid,
                        n_spatial_dims=len(shape) - 1, random_state=0).fit(X, X)
-    width, batch, lr, padding = expected
-    assert est.module_.model.lifting.weight.shape[0] == width
+    width, batch, lr, padding, projection, mlp_hidden = expected
+    model = est.module_.model
+    assert model.lifting.weight.shape[0] == width
     assert est.net_.batch_size == batch and est.net_.lr == lr
-    assert est.module_.model.padding.fraction == padding
+    assert model.padding.fraction == padding
+    assert model.projection.fc1.weight.shape[0] == projection
+    mlp = model.blocks[0].mlp
+    assert (None if mlp is None else mlp.fc1.weight.shape[0]) == mlp_hidden
+
+
+def test_projection_follows_an_explicit_width_on_2d_grids():
+    X = np.random.RandomState(0).randn(12, 8, 8)
+    est = FNORegressor(n_modes=2, n_layers=1, max_epochs=1, width=6, n_spatial_dims=2,
+                       random_state=0).fit(X, X)
+    assert est.module_.model.projection.fc1.weight.shape[0] == 12

@@ -53,16 +53,51 @@ def _reference_spectral_conv(layer, x):
     return torch.fft.irfftn(out, s=x.shape[2:], dim=dims, norm="forward")
 
 
+@pytest.mark.parametrize("transform", ["fft", "matmul"])
 @pytest.mark.parametrize("n_modes, grid", [((5,), (16,)), ((3, 4), (10, 12)),
-                                           ((2, 3, 3), (6, 8, 9))])
-def test_spectral_conv_equals_plain_reference(n_modes, grid):
+                                           ((2, 3, 3), (6, 8, 9)), ((3, 3), (9, 11))])
+def test_spectral_conv_equals_plain_reference(n_modes, grid, transform):
     gen = torch.Generator().manual_seed(0)
-    layer = SpectralConv(3, 2, n_modes).double()
+    layer = SpectralConv(3, 2, n_modes, transform=transform).double()
     with torch.no_grad():  # random weights of both signs, not the small init
         layer.weight.copy_(torch.randn(layer.weight.shape, generator=gen, dtype=torch.float64))
     x = torch.randn(4, 3, *grid, generator=gen, dtype=torch.float64)
     torch.testing.assert_close(layer(x), _reference_spectral_conv(layer, x),
                                rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_modes, grid, output_shape", [
+    ((5,), (16,), (33,)), ((5,), (16,), (8,)), ((3, 4), (10, 12), (20, 23)),
+    ((2, 2, 3), (6, 8, 9), (12, 5, 18))])
+def test_dft_products_equal_ffts_onto_another_grid(n_modes, grid, output_shape):
+    # Super-resolution (and a coarser axis): zero-filled inverse transforms,
+    # with the Nyquist column of an even output axis counted once.
+    gen = torch.Generator().manual_seed(2)
+    fft = SpectralConv(2, 3, n_modes, transform="fft").double()
+    with torch.no_grad():
+        fft.weight.copy_(torch.randn(fft.weight.shape, generator=gen, dtype=torch.float64))
+    matmul = SpectralConv(2, 3, n_modes, transform="matmul").double()
+    matmul.load_state_dict(fft.state_dict())
+    x = torch.randn(3, 2, *grid, generator=gen, dtype=torch.float64, requires_grad=True)
+    out_fft, out_mat = fft(x, output_shape), matmul(x, output_shape)
+    torch.testing.assert_close(out_mat, out_fft, rtol=1e-10, atol=1e-12)
+    probe = torch.randn(out_fft.shape, generator=gen, dtype=torch.float64)
+    g_fft = torch.autograd.grad((out_fft * probe).sum(), [x, fft.weight])
+    g_mat = torch.autograd.grad((out_mat * probe).sum(), [x, matmul.weight])
+    for a, b in zip(g_mat, g_fft):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_auto_transform_uses_products_only_for_a_small_share_of_the_spectrum():
+    layer = SpectralConv(1, 1, (4, 4))
+    cpu = torch.device("cpu")
+    small = layer._mode_indices((18, 18), (18, 18), cpu)[0]   # 8 x 4 of 18 x 10
+    whole = layer._mode_indices((8, 8), (8, 8), cpu)[0]       # every mode
+    assert layer._uses_matmul(cpu, (18, 18), small)
+    assert not layer._uses_matmul(cpu, (8, 8), whole)
+    assert not layer._uses_matmul(torch.device("meta"), (18, 18), small)  # FFTs off the CPU
+    with pytest.raises(ValueError, match="transform"):
+        SpectralConv(1, 1, (4,), transform="dft")
 
 
 def test_gpu_mode_product_equals_cpu_real_block_form():
@@ -101,6 +136,32 @@ def test_spectral_conv_gradients_flow_and_float64_cast():
     assert layer.weight.grad is not None and x.grad is not None
     layer64 = layer.to(torch.float64)
     assert layer64(x.double().detach()).dtype == torch.float64
+
+
+def test_fno_block_channel_mlp_equals_its_formula():
+    from skop.nn.models._fno import FNOBlock
+
+    torch.manual_seed(0)
+    block = FNOBlock(4, (3, 3), activation=torch.nn.functional.gelu, channel_mlp=0.5).double()
+    assert block.mlp.fc1.weight.shape == (2, 4) and torch.equal(block.gate, torch.ones(1, 4, 1, 1))
+    with torch.no_grad():
+        block.gate.copy_(torch.tensor([0.5, -1.0, 2.0, 0.0]).reshape(1, 4, 1, 1))
+    x = torch.randn(2, 4, 9, 10, dtype=torch.float64)
+    gelu = torch.nn.functional.gelu
+    h = gelu(block.spectral(x) + block.pointwise(x))
+    expected = gelu(block.mlp.fc2(gelu(block.mlp.fc1(h))) + block.gate * x)
+    torch.testing.assert_close(block(x), expected)
+    last = FNOBlock(4, (3, 3), activation=None, channel_mlp=0.5).double()  # no outer activation
+    h = last.spectral(x) + last.pointwise(x)
+    torch.testing.assert_close(last(x), last.mlp.fc2(gelu(last.mlp.fc1(h))) + x)
+
+
+def test_fno_activation_is_checked_and_used():
+    model = FNO(1, 1, (3,), width=4, activation="silu")
+    assert isinstance(model.projection.activation, torch.nn.SiLU)
+    assert all(isinstance(b.activation, torch.nn.SiLU) for b in model.blocks[:-1])
+    with pytest.raises(ValueError, match="activation"):
+        FNO(1, 1, (3,), activation="swish")
 
 
 def test_fno_shapes_and_pooling_head():

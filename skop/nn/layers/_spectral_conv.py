@@ -4,6 +4,7 @@ import torch
 from torch import nn
 
 from skop.nn._init import generator_aware
+from skop.nn.layers._dft import TruncatedDFT
 
 
 class SpectralConv(nn.Module):
@@ -38,6 +39,13 @@ class SpectralConv(nn.Module):
     n_modes : tuple of int
         Number of kept frequencies per spatial axis; its length is the number of
         spatial dimensions (1, 2 or 3).
+    transform : {"auto", "fft", "matmul"}, default="auto"
+        How the kept modes are computed: FFTs then truncation, or products with
+        the kept rows of the DFT matrix (:mod:`skop.nn.layers._dft`; the same
+        numbers to rounding). ``"auto"`` uses the products on CPU when at most
+        a quarter of the spectrum is kept, where they measured up to 2.4x
+        faster (``asv_bench/scripts/spectral_transform.py``), and FFTs
+        otherwise and on GPUs.
 
     Notes
     -----
@@ -48,8 +56,11 @@ class SpectralConv(nn.Module):
     ``rfftn``, which dominated the layer's cost on CPU.
     """
 
-    def __init__(self, in_channels, out_channels, n_modes):
+    def __init__(self, in_channels, out_channels, n_modes, transform="auto"):
         super().__init__()
+        if transform not in ("auto", "fft", "matmul"):
+            raise ValueError(f"transform must be 'auto', 'fft' or 'matmul', got {transform!r}.")
+        self.transform = transform
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.n_modes = tuple(int(k) for k in n_modes)
@@ -61,9 +72,10 @@ class SpectralConv(nn.Module):
         *lead, last = self.n_modes
         shape = (in_channels, out_channels, *[2 * k for k in lead], last, 2)
         self.weight = nn.Parameter(torch.empty(shape))
-        # (grid, output_shape, device) -> mode index tensors; rebuilt lazily,
-        # never saved in the state dict.
+        # (grid, output_shape, device) -> mode index tensors, and with the dtype
+        # -> truncated DFT matrices; rebuilt lazily, never saved in the state dict.
         self._index_cache = {}
+        self._dft_cache = {}
         self.reset_parameters()
 
     @generator_aware
@@ -98,17 +110,20 @@ class SpectralConv(nn.Module):
     def _spectral(self, x, grid, output_shape):
         d = len(self.n_modes)
         spec_in, spec_out, weight_idx = self._mode_indices(grid, output_shape, x.device)
+        weight = self.weight.to(x.dtype)
+        for axis in range(d):
+            weight = weight.index_select(2 + axis, weight_idx[axis])
+        real_blocks = x.device.type == "cpu"
+        if self._uses_matmul(x.device, grid, spec_in):
+            dft = self._dft(grid, output_shape, spec_in, spec_out, x)
+            return dft.inverse(*_real_block_product(*dft.forward(x), weight))
 
         # Forward transform, truncating each axis right after transforming it.
         low = torch.fft.rfft(x, dim=-1, norm="forward")[..., : len(spec_in[-1])]
         for axis in range(d - 2, -1, -1):
             dim = 2 + axis
             low = torch.fft.fft(low, dim=dim, norm="forward").index_select(dim, spec_in[axis])
-
-        weight = self.weight.to(x.dtype)
-        for axis in range(d):
-            weight = weight.index_select(2 + axis, weight_idx[axis])
-        out = _mode_product(low, weight, real_blocks=x.device.type == "cpu")
+        out = _mode_product(low, weight, real_blocks)
 
         # Inverse transform: zero-fill one axis at a time, then transform it.
         for axis in range(d - 1):
@@ -118,6 +133,25 @@ class SpectralConv(nn.Module):
             full = out.new_zeros(shape).index_copy(dim, spec_out[axis], out)
             out = torch.fft.ifft(full, dim=dim, norm="forward")
         return torch.fft.irfft(out, n=output_shape[-1], dim=-1, norm="forward")
+
+    def _uses_matmul(self, device, grid, spec_in):
+        if self.transform != "auto":
+            return self.transform == "matmul"
+        # Products cost n k per axis, FFTs n log n whatever k: measured on CPU,
+        # products win once at most a quarter of the (half) spectrum is kept
+        # and tie or lose above (asv_bench/scripts/spectral_transform.py).
+        kept = len(spec_in[-1]) / (grid[-1] // 2 + 1)
+        for n, rows in zip(grid[:-1], spec_in[:-1]):
+            kept *= len(rows) / n
+        return device.type == "cpu" and kept <= 0.25
+
+    def _dft(self, grid, output_shape, spec_in, spec_out, x):
+        key = (grid, output_shape, str(x.device), x.dtype)
+        dft = self._dft_cache.get(key)
+        if dft is None:
+            dft = self._dft_cache[key] = TruncatedDFT(
+                grid, output_shape, spec_in, spec_out, x.dtype, x.device)
+        return dft
 
     def _mode_indices(self, grid, output_shape, device):
         """Indices of the modes kept on input, output and weight, axis by axis.
@@ -160,15 +194,23 @@ class SpectralConv(nn.Module):
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_index_cache"] = {}
+        state["_dft_cache"] = {}
         return state
+
+    def __setstate__(self, state):
+        state.setdefault("transform", "fft")  # layers pickled before the option
+        state.setdefault("_dft_cache", {})
+        self.__dict__.update(state)
 
     def _apply(self, fn, recurse=True):
         # Moving or casting the layer invalidates device-bound index tensors.
         self._index_cache = {}
+        self._dft_cache = {}
         return super()._apply(fn, recurse)
 
     def extra_repr(self):
-        return f"{self.in_channels}, {self.out_channels}, n_modes={self.n_modes}"
+        return (f"{self.in_channels}, {self.out_channels}, n_modes={self.n_modes}, "
+                f"transform={self.transform!r}")
 
 
 def _mode_product(low, weight, real_blocks):
@@ -194,15 +236,21 @@ def _complex_mode_matmul(low, weight):
     low : complex tensor of shape (batch, in, *modes)
     weight : real tensor of shape (in, out, *modes, 2)
     """
-    batch, n_in, *modes = low.shape
+    return torch.complex(*_real_block_product(low.real, low.imag, weight))
+
+
+def _real_block_product(re, im, weight):
+    """:func:`_complex_mode_matmul` on a complex field given as ``(re, im)``;
+    returns ``(re, im)``."""
+    batch, n_in, *modes = re.shape
     n_out = weight.shape[1]
-    x = torch.cat([low.real, low.imag], dim=1).reshape(batch, 2 * n_in, -1)
+    x = torch.cat([re, im], dim=1).reshape(batch, 2 * n_in, -1)
     wr = weight[..., 0].reshape(n_in, n_out, -1)
     wi = weight[..., 1].reshape(n_in, n_out, -1)
     block = torch.cat([torch.cat([wr, wi], dim=1), torch.cat([-wi, wr], dim=1)], dim=0)
     out = _ContiguousBMM.apply(x.permute(2, 0, 1), block.permute(2, 0, 1))
     out = out.permute(1, 2, 0).reshape(batch, 2, n_out, *modes)
-    return torch.complex(out[:, 0], out[:, 1])
+    return out[:, 0], out[:, 1]
 
 
 class _ContiguousBMM(torch.autograd.Function):

@@ -4,6 +4,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from skop.nn._init import generator_aware
+from skop.nn.layers._mlp import ACTIVATIONS
 from skop.nn.layers import (
     DomainPadding,
     GridEmbedding,
@@ -16,6 +18,10 @@ from skop.nn.layers import (
 class FNOBlock(nn.Module):
     """One Fourier layer: ``v <- activation(SpectralConv(v) + W v)``.
 
+    With ``channel_mlp`` set, a pointwise two-layer MLP follows, with a
+    per-channel gated skip from the block's input (the block of neuraloperator
+    2.0): ``h = activation(K v + W v)``, ``v <- activation(MLP(h) + g * v)``.
+
     Parameters
     ----------
     width : int
@@ -24,16 +30,41 @@ class FNOBlock(nn.Module):
         Kept Fourier modes per spatial axis.
     activation : callable or None
         Non-linearity; ``None`` for the last block (as in the original FNO).
+    channel_mlp : float or None, default=None
+        Hidden channels of the MLP as a fraction of ``width``; ``None`` for
+        the original FNO layer.
+    mlp_activation : callable, default=torch.nn.functional.gelu
+        Non-linearity inside the MLP (also in the last block).
     """
 
-    def __init__(self, width, n_modes, activation=F.gelu):
+    def __init__(self, width, n_modes, activation=F.gelu, channel_mlp=None,
+                 mlp_activation=F.gelu):
         super().__init__()
         self.spectral = SpectralConv(width, width, n_modes)
         self.pointwise = PointwiseLinear(width, width)
         self.activation = activation
+        self.mlp = self.gate = None
+        if channel_mlp is not None:
+            self.mlp = PointwiseMLP(width, width, max(1, round(channel_mlp * width)),
+                                    mlp_activation)
+            self.gate = nn.Parameter(torch.empty(1, width, *[1] * len(n_modes)))
+            self.reset_parameters()
+
+    @generator_aware
+    def reset_parameters(self, generator=None):
+        """Open gates (ones): the skip starts as the identity. Sub-layers
+        initialise themselves."""
+        if self.gate is not None:
+            with torch.no_grad():
+                self.gate.fill_(1.0)
 
     def forward(self, x):
         y = self.spectral(x) + self.pointwise(x)
+        if self.mlp is None:
+            return y if self.activation is None else self.activation(y)
+        if self.activation is not None:
+            y = self.activation(y)
+        y = self.mlp(y) + self.gate * x
         return y if self.activation is None else self.activation(y)
 
 
@@ -70,6 +101,11 @@ class FNO(nn.Module):
         used by the coordinates and the padding; see :mod:`skop.nn.layers._grid`.
     n_outputs : int or None, default=None
         If set, pool over the domain and return ``(batch, n_outputs)``.
+    channel_mlp : float or None, default=None
+        Add a gated pointwise MLP of ``channel_mlp * width`` hidden channels to
+        every Fourier layer (see :class:`FNOBlock`).
+    activation : {"gelu", "silu", "relu", "tanh", "sin"}, default="gelu"
+        Non-linearity of the Fourier layers and the MLPs.
 
     Examples
     --------
@@ -84,8 +120,12 @@ class FNO(nn.Module):
 
     def __init__(self, in_channels, out_channels, n_modes, width=64, n_layers=4,
                  projection_channels=128, domain_padding=0.0,
-                 positional_embedding=True, grid="periodic", n_outputs=None):
+                 positional_embedding=True, grid="periodic", n_outputs=None,
+                 channel_mlp=None, activation="gelu"):
         super().__init__()
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}.")
+        act = self.activation = ACTIVATIONS[activation]()
         self.n_modes = tuple(n_modes)
         n_dims = len(self.n_modes)
         self.n_dims = n_dims
@@ -94,12 +134,13 @@ class FNO(nn.Module):
         self.lifting = PointwiseLinear(lifted_in, width)
         self.padding = DomainPadding(domain_padding, n_dims, grid)
         self.blocks = nn.ModuleList(
-            FNOBlock(width, self.n_modes, activation=None if i == n_layers - 1 else F.gelu)
+            FNOBlock(width, self.n_modes, activation=None if i == n_layers - 1 else act,
+                     channel_mlp=channel_mlp, mlp_activation=act)
             for i in range(n_layers)
         )
         self.n_outputs = n_outputs
         head_out = out_channels if n_outputs is None else projection_channels
-        self.projection = PointwiseMLP(width, head_out, projection_channels)
+        self.projection = PointwiseMLP(width, head_out, projection_channels, act)
         self.head = None if n_outputs is None else nn.Linear(projection_channels, n_outputs)
 
     def forward(self, x):
@@ -114,5 +155,5 @@ class FNO(nn.Module):
         x = self.projection(self.padding.unpad(x, grid))
         if self.head is None:
             return x
-        pooled = F.gelu(x).mean(dim=tuple(range(2, x.ndim)))
+        pooled = self.activation(x).mean(dim=tuple(range(2, x.ndim)))
         return self.head(pooled)
