@@ -138,6 +138,7 @@ def make_data(path, n_train, n_test, coarse, fine):
 
 def run_skop(data, args):
     import torch
+
     from skop.neural_operator import FNORegressor
     torch.set_num_threads(args.threads)
     params = dict(n_modes=args.modes, max_epochs=args.epochs, random_state=args.seed)

@@ -5,7 +5,6 @@ from torch import nn
 from torch.nn import functional as F
 
 from skop.nn._init import generator_aware
-from skop.nn.layers._mlp import ACTIVATIONS
 from skop.nn.layers import (
     DomainPadding,
     GridEmbedding,
@@ -13,6 +12,7 @@ from skop.nn.layers import (
     PointwiseMLP,
     SpectralConv,
 )
+from skop.nn.layers._mlp import ACTIVATIONS
 
 
 class FNOBlock(nn.Module):
