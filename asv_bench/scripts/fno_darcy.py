@@ -11,6 +11,7 @@ grid. Two experiments, CPU, one torch thread:
 
     python asv_bench/scripts/fno_darcy.py curve --epochs 60
     python asv_bench/scripts/fno_darcy.py superres --epochs 60 [--grid periodic]
+        [--padding even --modes 22]
 """
 
 import argparse
@@ -94,6 +95,8 @@ def superres(args):
     a33, u33 = a[:, ::2, ::2], u[:, ::2, ::2]
     n = args.n_train
     params = {**FNO_PARAMS, "domain_padding": args.padding}
+    if args.modes:
+        params["n_modes"] = args.modes
     est = FNORegressor(max_epochs=args.epochs, grid=args.grid, **params)
     t0 = time.perf_counter()
     est.fit(a33[:n], u33[:n])
@@ -119,6 +122,10 @@ def superres(args):
         print(f"| {name} | {err:.4f} |")
 
 
+def _padding(text):
+    return text if text == "even" else float(text)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("experiment", choices=["curve", "superres"])
@@ -127,8 +134,10 @@ def main():
     parser.add_argument("--n-train", type=int, default=1000)
     parser.add_argument("--n-test", type=int, default=200)
     parser.add_argument("--resolution", type=int, default=64)
-    parser.add_argument("--padding", type=float, default=0.1,
-                        help="domain_padding of the superres experiment")
+    parser.add_argument("--padding", type=_padding, default=0.1,
+                        help="domain_padding of the superres experiment (a fraction, or 'even')")
+    parser.add_argument("--modes", type=int, default=None,
+                        help="n_modes of the superres experiment (default 12)")
     parser.add_argument("--grid", choices=["nodes", "periodic"], default="nodes",
                         help="grid convention given to FNORegressor (Darcy data: nodes)")
     args = parser.parse_args()

@@ -54,7 +54,10 @@ def trainable_modes(n_modes, grid_shape, domain_padding, grid):
     """
     held = []
     for k, n in zip(n_modes, grid_shape):
-        length = padded_length(n, domain_padding, grid)
+        if domain_padding == "even":  # the period of the mirrored axis
+            length = 2 * (n - 1)
+        else:
+            length = padded_length(n, domain_padding, grid)
         held.append(max(1, min(k, length // 2)))
     return tuple(held)
 
@@ -126,10 +129,14 @@ class FNORegressor(BaseNeuralOperator):
         ``"auto"`` is ``None`` on 1-D grids and 0.5 on 2-D / 3-D grids.
     activation : {"gelu", "silu", "relu", "tanh", "sin"}, default="gelu"
         Non-linearity of the Fourier layers and the MLPs.
-    domain_padding : float or "auto", default="auto"
+    domain_padding : float, "even" or "auto", default="auto"
         Padding before the Fourier layers, as a fraction of the domain (the
         padded period is ``1 + domain_padding`` at every resolution), for
-        non-periodic problems (Dirichlet boundaries). ``"auto"`` is 0.2 for
+        non-periodic problems (Dirichlet boundaries). ``"even"`` (node grids
+        only) pads nothing: every Fourier layer sees each axis mirrored about
+        its boundary nodes, a period of exactly twice the domain at every
+        resolution (modes count on that period, so ``n_modes`` covers half
+        the frequencies it covers on the unit period). ``"auto"`` is 0.2 for
         ``grid="nodes"`` (data with boundaries) and 0 for periodic data.
     positional_embedding : bool, default=True
         Feed the grid coordinates (positions on the unit domain under
@@ -257,7 +264,7 @@ class FNORegressor(BaseNeuralOperator):
         "projection_channels": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "channel_mlp": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"}), None],
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "domain_padding": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
+        "domain_padding": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto", "even"})],
         "positional_embedding": ["boolean"],
         "loss": [StrOptions({"auto", "relative_l2", "h1", "mse"})],
     }
@@ -346,6 +353,9 @@ class FNORegressor(BaseNeuralOperator):
                 )
 
     def _set_fit_layout(self):
+        if self.domain_padding == "even" and self.grid != "nodes":
+            raise ValueError("domain_padding='even' mirrors node grids about their boundary "
+                             "nodes: set grid='nodes' (or a numeric domain_padding).")
         requested = _n_modes_tuple(self.n_modes, self.n_spatial_dims_)
         if len(requested) != self.n_spatial_dims_:
             raise ValueError(

@@ -240,3 +240,15 @@ def test_projection_follows_an_explicit_width_on_2d_grids():
     est = FNORegressor(n_modes=2, n_layers=1, max_epochs=1, width=6, n_spatial_dims=2,
                        random_state=0).fit(X, X)
     assert est.module_.model.projection.fc1.weight.shape[0] == 12
+
+
+def test_even_extension_needs_node_grids_and_counts_modes_on_the_mirrored_period():
+    X = np.random.RandomState(0).randn(12, 6, 6)
+    with pytest.raises(ValueError, match="grid='nodes'"):
+        FNORegressor(n_modes=2, max_epochs=1, n_spatial_dims=2, domain_padding="even").fit(X, X)
+    with pytest.warns(UserWarning, match="n_modes_"):
+        est = FNORegressor(n_modes=6, n_layers=1, max_epochs=1, n_spatial_dims=2, grid="nodes",
+                           domain_padding="even", random_state=0).fit(X, X)
+    assert est.n_modes_ == (5, 5)  # a 6-node axis mirrored: a period of 10 points
+    assert est.module_.model.blocks[0].spectral.extension == "even"
+    assert est.predict(np.random.RandomState(1).randn(2, 11, 11)).shape == (2, 11, 11)

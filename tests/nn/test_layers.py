@@ -88,6 +88,52 @@ def test_dft_products_equal_ffts_onto_another_grid(n_modes, grid, output_shape):
         torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("n_modes, grid, output_shape", [
+    ((5,), (16,), None), ((4,), (9,), (17,)), ((3, 4), (10, 12), None),
+    ((3, 4), (10, 12), (19, 23)), ((2, 2, 3), (6, 8, 9), None)])
+def test_even_extension_is_the_periodic_layer_on_the_mirrored_field(n_modes, grid, output_shape):
+    # Reference: mirror every axis about its end nodes by hand, apply the
+    # periodic layer on the 2 (n - 1)-point period, keep the nodes.
+    gen = torch.Generator().manual_seed(3)
+    periodic = SpectralConv(2, 3, n_modes, transform="fft").double()
+    with torch.no_grad():
+        periodic.weight.copy_(torch.randn(periodic.weight.shape, generator=gen,
+                                          dtype=torch.float64))
+    x = torch.randn(2, 2, *grid, generator=gen, dtype=torch.float64)
+    mirrored = x
+    for dim in range(2, x.ndim):
+        n = x.shape[dim]
+        flipped = mirrored.flip(dim).narrow(dim, 1, n - 2)
+        mirrored = torch.cat([mirrored, flipped], dim=dim)
+    nodes = output_shape or grid
+    expected = periodic(mirrored, tuple(2 * (m - 1) for m in nodes))
+    expected = expected[(Ellipsis, *[slice(0, m) for m in nodes])]
+    for transform in ("fft", "matmul"):
+        layer = SpectralConv(2, 3, n_modes, transform=transform, extension="even").double()
+        layer.load_state_dict(periodic.state_dict())
+        torch.testing.assert_close(layer(x, output_shape), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_even_extension_agrees_across_nested_node_grids():
+    # cos(pi k x) on [0, 1] is one mode of the mirrored period for every k:
+    # a 9-node and a 17-node grid give the same output on their common nodes.
+    gen = torch.Generator().manual_seed(4)
+    layer = SpectralConv(1, 2, (4, 4), extension="even").double()
+    with torch.no_grad():
+        layer.weight.copy_(torch.randn(layer.weight.shape, generator=gen, dtype=torch.float64))
+
+    def field(n):
+        t = torch.linspace(0, 1, n, dtype=torch.float64)
+        xx, yy = torch.meshgrid(t, t, indexing="ij")
+        return (torch.cos(np.pi * xx) * torch.cos(3 * np.pi * yy) + torch.cos(2 * np.pi * yy))[
+            None, None]
+
+    coarse, fine = layer(field(9)), layer(field(17))
+    torch.testing.assert_close(coarse, fine[..., ::2, ::2], rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="at least 2 nodes"):
+        layer(torch.randn(1, 1, 1, 5, dtype=torch.float64))
+
+
 def test_auto_transform_uses_products_only_for_a_small_share_of_the_spectrum():
     layer = SpectralConv(1, 1, (4, 4))
     cpu = torch.device("cpu")
@@ -98,6 +144,8 @@ def test_auto_transform_uses_products_only_for_a_small_share_of_the_spectrum():
     assert not layer._uses_matmul(torch.device("meta"), (18, 18), small)  # FFTs off the CPU
     with pytest.raises(ValueError, match="transform"):
         SpectralConv(1, 1, (4,), transform="dft")
+    with pytest.raises(ValueError, match="extension"):
+        SpectralConv(1, 1, (4,), extension="odd")
 
 
 def test_gpu_mode_product_equals_cpu_real_block_form():

@@ -46,6 +46,14 @@ class SpectralConv(nn.Module):
         a quarter of the spectrum is kept, where they measured up to 2.4x
         faster (``asv_bench/scripts/spectral_transform.py``), and FFTs
         otherwise and on GPUs.
+    extension : {None, "even"}, default=None
+        ``None`` treats the field as periodic on its grid. ``"even"`` treats
+        every axis of ``n`` nodes (``x_i = i / (n - 1)``, both boundaries
+        included) as half the period of its mirror image about both ends, so
+        the Fourier modes are those of a period of twice the domain at every
+        resolution, with no jump where the period wraps; the modes count on
+        the period of ``2 (n - 1)`` points. Non-periodic data need no padding
+        then; the mirrored half is never built on the product path.
 
     Notes
     -----
@@ -56,11 +64,14 @@ class SpectralConv(nn.Module):
     ``rfftn``, which dominated the layer's cost on CPU.
     """
 
-    def __init__(self, in_channels, out_channels, n_modes, transform="auto"):
+    def __init__(self, in_channels, out_channels, n_modes, transform="auto", extension=None):
         super().__init__()
         if transform not in ("auto", "fft", "matmul"):
             raise ValueError(f"transform must be 'auto', 'fft' or 'matmul', got {transform!r}.")
+        if extension not in (None, "even"):
+            raise ValueError(f"extension must be None or 'even', got {extension!r}.")
         self.transform = transform
+        self.extension = extension
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.n_modes = tuple(int(k) for k in n_modes)
@@ -109,6 +120,13 @@ class SpectralConv(nn.Module):
 
     def _spectral(self, x, grid, output_shape):
         d = len(self.n_modes)
+        even = self.extension == "even"
+        if even:
+            if min(grid) < 2 or min(output_shape) < 2:
+                raise ValueError(f"extension='even' needs at least 2 nodes per axis, got "
+                                 f"{grid} -> {output_shape}.")
+            nodes = output_shape
+            grid, output_shape = _even_period(grid), _even_period(output_shape)
         spec_in, spec_out, weight_idx = self._mode_indices(grid, output_shape, x.device)
         weight = self.weight.to(x.dtype)
         for axis in range(d):
@@ -117,6 +135,8 @@ class SpectralConv(nn.Module):
         if self._uses_matmul(x.device, grid, spec_in):
             dft = self._dft(grid, output_shape, spec_in, spec_out, x)
             return dft.inverse(*_real_block_product(*dft.forward(x), weight))
+        if even:
+            x = _mirror(x, d)
 
         # Forward transform, truncating each axis right after transforming it.
         low = torch.fft.rfft(x, dim=-1, norm="forward")[..., : len(spec_in[-1])]
@@ -132,7 +152,10 @@ class SpectralConv(nn.Module):
             shape[dim] = output_shape[axis]
             full = out.new_zeros(shape).index_copy(dim, spec_out[axis], out)
             out = torch.fft.ifft(full, dim=dim, norm="forward")
-        return torch.fft.irfft(out, n=output_shape[-1], dim=-1, norm="forward")
+        out = torch.fft.irfft(out, n=output_shape[-1], dim=-1, norm="forward")
+        if even:  # the nodes: the first half period of every axis
+            out = out[(Ellipsis, *[slice(0, m) for m in nodes])]
+        return out
 
     def _uses_matmul(self, device, grid, spec_in):
         if self.transform != "auto":
@@ -150,7 +173,8 @@ class SpectralConv(nn.Module):
         dft = self._dft_cache.get(key)
         if dft is None:
             dft = self._dft_cache[key] = TruncatedDFT(
-                grid, output_shape, spec_in, spec_out, x.dtype, x.device)
+                grid, output_shape, spec_in, spec_out, x.dtype, x.device,
+                even=self.extension == "even")
         return dft
 
     def _mode_indices(self, grid, output_shape, device):
@@ -198,7 +222,8 @@ class SpectralConv(nn.Module):
         return state
 
     def __setstate__(self, state):
-        state.setdefault("transform", "fft")  # layers pickled before the option
+        state.setdefault("transform", "fft")  # layers pickled before the options
+        state.setdefault("extension", None)
         state.setdefault("_dft_cache", {})
         self.__dict__.update(state)
 
@@ -209,8 +234,23 @@ class SpectralConv(nn.Module):
         return super()._apply(fn, recurse)
 
     def extra_repr(self):
+        extra = "" if self.extension is None else f", extension={self.extension!r}"
         return (f"{self.in_channels}, {self.out_channels}, n_modes={self.n_modes}, "
-                f"transform={self.transform!r}")
+                f"transform={self.transform!r}{extra}")
+
+
+def _even_period(nodes):
+    """Points in one period of the even extension of node axes."""
+    return tuple(2 * (n - 1) for n in nodes)
+
+
+def _mirror(x, n_dims):
+    """The even extension of the last ``n_dims`` axes: ``n`` nodes followed by
+    nodes ``n - 2 .. 1`` (the reflection about both ends, ``2 (n - 1)`` points)."""
+    for dim in range(x.ndim - n_dims, x.ndim):
+        n = x.shape[dim]
+        x = torch.cat([x, x.flip(dim).narrow(dim, 1, n - 2)], dim=dim)
+    return x
 
 
 def _mode_product(low, weight, real_blocks):

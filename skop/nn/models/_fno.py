@@ -35,12 +35,14 @@ class FNOBlock(nn.Module):
         the original FNO layer.
     mlp_activation : callable, default=torch.nn.functional.gelu
         Non-linearity inside the MLP (also in the last block).
+    extension : {None, "even"}, default=None
+        Of the spectral convolution (see :class:`~skop.nn.SpectralConv`).
     """
 
     def __init__(self, width, n_modes, activation=F.gelu, channel_mlp=None,
-                 mlp_activation=F.gelu):
+                 mlp_activation=F.gelu, extension=None):
         super().__init__()
-        self.spectral = SpectralConv(width, width, n_modes)
+        self.spectral = SpectralConv(width, width, n_modes, extension=extension)
         self.pointwise = PointwiseLinear(width, width)
         self.activation = activation
         self.mlp = self.gate = None
@@ -91,9 +93,11 @@ class FNO(nn.Module):
         Number of Fourier layers.
     projection_channels : int, default=128
         Hidden channels of the projection MLP.
-    domain_padding : float, default=0.0
+    domain_padding : float or "even", default=0.0
         Fraction of each axis zero-padded before the Fourier layers (for
-        non-periodic problems).
+        non-periodic problems), or ``"even"``: no padding, the Fourier layers
+        see every axis mirrored about its end nodes (``grid="nodes"`` only;
+        see :class:`~skop.nn.SpectralConv`).
     positional_embedding : bool, default=True
         Append grid coordinates in ``[0, 1]`` as input channels.
     grid : {"periodic", "nodes"}, default="periodic"
@@ -132,10 +136,15 @@ class FNO(nn.Module):
         self.embedding = GridEmbedding(n_dims, grid) if positional_embedding else None
         lifted_in = in_channels + (n_dims if positional_embedding else 0)
         self.lifting = PointwiseLinear(lifted_in, width)
-        self.padding = DomainPadding(domain_padding, n_dims, grid)
+        even = isinstance(domain_padding, str)
+        if even and (domain_padding != "even" or grid != "nodes"):
+            raise ValueError(f"domain_padding must be a float, or 'even' on grid='nodes'; got "
+                             f"{domain_padding!r} on grid={grid!r}.")
+        self.padding = DomainPadding(0.0 if even else domain_padding, n_dims, grid)
         self.blocks = nn.ModuleList(
             FNOBlock(width, self.n_modes, activation=None if i == n_layers - 1 else act,
-                     channel_mlp=channel_mlp, mlp_activation=act)
+                     channel_mlp=channel_mlp, mlp_activation=act,
+                     extension="even" if even else None)
             for i in range(n_layers)
         )
         self.n_outputs = n_outputs
