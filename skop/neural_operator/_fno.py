@@ -136,7 +136,10 @@ class FNORegressor(BaseNeuralOperator):
         only) pads nothing: every Fourier layer sees each axis mirrored about
         its boundary nodes, a period of exactly twice the domain at every
         resolution (modes count on that period, so ``n_modes`` covers half
-        the frequencies it covers on the unit period). ``"auto"`` is 0.2 for
+        the frequencies it covers on the unit period). Measured on Darcy flow
+        (fit at 33 x 33 nodes, predict at 65 x 65): zero padding 0.0179 on the
+        training grid but 0.0340 zero-shot; ``"even"`` 0.0198 and 0.0185
+        zero-shot, below bilinear upsampling (0.0198). ``"auto"`` is 0.2 for
         ``grid="nodes"`` (data with boundaries) and 0 for periodic data.
     positional_embedding : bool, default=True
         Feed the grid coordinates (positions on the unit domain under
