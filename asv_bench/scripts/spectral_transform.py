@@ -16,6 +16,7 @@ import time
 import torch
 
 from skop.nn import SpectralConv
+from skop.nn.layers._spectral_conv import kept_share
 
 # (batch, channels, grid, modes): grids of the benchmarks in this folder.
 SHAPES = [
@@ -60,9 +61,7 @@ def main():
         ms = {t: time_layer(layer.float(), x, args.repeats) for t, layer in layers.items()}
         auto = SpectralConv(channels, channels, modes)
         spec_in = auto._mode_indices(grid, grid, x.device)[0]
-        share = len(spec_in[-1]) / (grid[-1] // 2 + 1)
-        for n, rows in zip(grid[:-1], spec_in[:-1]):
-            share *= len(rows) / n
+        share = kept_share(grid, spec_in)
         pick = "matmul" if auto._uses_matmul(x.device, grid, spec_in) else "fft"
         print(f"| {batch} x {channels} | {grid} | {modes} | {share:.2f} | {ms['fft']:.2f} | "
               f"{ms['matmul']:.2f} | {ms['matmul'] / ms['fft']:.2f} | {pick} |")

@@ -28,7 +28,7 @@ def _n_modes_tuple(n_modes, n_dims):
 # modes, epochs and threads, seeds 0-2; asv_bench/scripts/fno_vs_neuraloperator.py):
 # width 20 with a channel MLP (0.5) in every layer and a 40-channel projection
 # gave rel-L2 0.0290 / 0.0284 / 0.0291 against its 0.0278 / 0.0311 / 0.0288 in
-# 0.65x its time; the plain layer at width 24 with a 128-channel projection
+# 0.58x its time (0.65x in a single-seed run); the plain layer at width 24 with a 128-channel projection
 # 0.0292 / 0.0294 / 0.0295 (0.66x); width 24 with the MLP 0.0282 / 0.0278 /
 # 0.0285 but 0.75-0.80x.
 _AUTO = {1: {"width": 32, "batch_size": 10, "lr": 1e-3, "channel_mlp": None},
@@ -278,8 +278,8 @@ class FNORegressor(BaseNeuralOperator):
                       "channel_mlp", "activation")
 
     def __init__(self, n_modes=16, *, width="auto", n_layers=4, projection_channels="auto",
-                 channel_mlp="auto", activation="gelu", domain_padding="auto", positional_embedding=True, n_spatial_dims=None,
-                 grid="periodic", loss="auto", max_epochs=100, batch_size="auto", lr="auto",
+                 channel_mlp="auto", activation="gelu", domain_padding="auto",
+                 positional_embedding=True, n_spatial_dims=None, grid="periodic", loss="auto", max_epochs=100, batch_size="auto", lr="auto",
                  optimizer="adamw", weight_decay=1e-4, optimizer_kwargs=None,
                  lr_schedule="cosine", early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, callbacks=None, warm_start=False, precision="float32",

@@ -20,7 +20,7 @@ import math
 import torch
 
 
-def _angles(frequencies, n, dtype, device):
+def _angles(frequencies, n, device):
     """``2 pi f x / n`` for kept frequency indices ``f`` (rows) and ``x = 0..n-1``."""
     freq = frequencies.to(device=device, dtype=torch.float64)[:, None]
     points = torch.arange(n, device=device, dtype=torch.float64)[None, :]
@@ -63,12 +63,12 @@ class TruncatedDFT:
         fold = _fold_rows if even else _keep
         crop = _crop_columns if even else _keep
         # Last axis, forward: real (n, 2k) = [cos | -sin] / n.
-        theta = _angles(spec_in[-1], last_in, dtype, device).T
+        theta = _angles(spec_in[-1], last_in, device).T
         self.last_forward = _cast(
             fold(torch.cat([torch.cos(theta), -torch.sin(theta)], 1) / last_in), dtype)
         # Last axis, inverse: x_w = sum_j c_j (re_j cos - im_j sin), c_j = 1 for
         # the zero and Nyquist columns, 2 otherwise (Hermitian symmetry).
-        theta = _angles(spec_out[-1], last_out, dtype, device)
+        theta = _angles(spec_out[-1], last_out, device)
         weight = torch.full((len(spec_out[-1]), 1), 2.0, dtype=torch.float64, device=device)
         weight[spec_out[-1] == 0] = 1.0
         if last_out % 2 == 0:
@@ -79,12 +79,12 @@ class TruncatedDFT:
         # (m, n), each as the real block [[Re, Im], [-Im, Re]] acting on [re | im].
         self.lead_forward = []
         for s, n in zip(spec_in[:-1], lead_in):
-            theta = _angles(s, n, dtype, device).T
+            theta = _angles(s, n, device).T
             self.lead_forward.append(_complex_block(fold(torch.cos(theta) / n),
                                                     fold(-torch.sin(theta) / n), dtype))
         self.lead_inverse = []
         for s, n in zip(spec_out[:-1], lead_out):
-            theta = _angles(s, n, dtype, device)
+            theta = _angles(s, n, device)
             self.lead_inverse.append(_complex_block(crop(torch.cos(theta)),
                                                     crop(torch.sin(theta)), dtype))
 

@@ -43,7 +43,7 @@ class SpectralConv(nn.Module):
         How the kept modes are computed: FFTs then truncation, or products with
         the kept rows of the DFT matrix (:mod:`skop.nn.layers._dft`; the same
         numbers to rounding). ``"auto"`` uses the products on CPU when at most
-        a quarter of the spectrum is kept, where they measured up to 2.4x
+        a quarter of the spectrum is kept, where they measured 1.2-1.9x
         faster (``asv_bench/scripts/spectral_transform.py``), and FFTs
         otherwise and on GPUs.
     extension : {None, "even"}, default=None
@@ -163,10 +163,7 @@ class SpectralConv(nn.Module):
         # Products cost n k per axis, FFTs n log n whatever k: measured on CPU,
         # products win once at most a quarter of the (half) spectrum is kept
         # and tie or lose above (asv_bench/scripts/spectral_transform.py).
-        kept = len(spec_in[-1]) / (grid[-1] // 2 + 1)
-        for n, rows in zip(grid[:-1], spec_in[:-1]):
-            kept *= len(rows) / n
-        return device.type == "cpu" and kept <= 0.25
+        return device.type == "cpu" and kept_share(grid, spec_in) <= 0.25
 
     def _dft(self, grid, output_shape, spec_in, spec_out, x):
         key = (grid, output_shape, str(x.device), x.dtype)
@@ -237,6 +234,14 @@ class SpectralConv(nn.Module):
         extra = "" if self.extension is None else f", extension={self.extension!r}"
         return (f"{self.in_channels}, {self.out_channels}, n_modes={self.n_modes}, "
                 f"transform={self.transform!r}{extra}")
+
+
+def kept_share(grid, spec_in):
+    """The fraction of the real FFT's half spectrum that the kept modes make up."""
+    share = len(spec_in[-1]) / (grid[-1] // 2 + 1)
+    for n, rows in zip(grid[:-1], spec_in[:-1]):
+        share *= len(rows) / n
+    return share
 
 
 def _even_period(nodes):
